@@ -1,0 +1,18 @@
+// Two projects: fast unit tests in Node (NullEngine, onnxruntime-node) and browser tests driving Chromium.
+const transform = {
+    "^.+\\.[tj]s$": ["ts-jest", { tsconfig: { module: "commonjs", target: "es2022", esModuleInterop: true, skipLibCheck: true, strict: true, allowJs: true, isolatedModules: true }, diagnostics: false }],
+};
+const common = {
+    transform,
+    // @babylonjs/core ships ESM only; let ts-jest transform it.
+    transformIgnorePatterns: ["/node_modules/(?!@babylonjs/)"],
+    // Sources import siblings as "./x.js"; map them to the .ts files.
+    moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+    moduleFileExtensions: ["ts", "js", "cjs", "json", "node"],
+};
+module.exports = {
+    projects: [
+        { ...common, displayName: "unit", testEnvironment: "<rootDir>/test/unit/ortNodeEnvironment.cjs", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
+        { ...common, displayName: "browser", testEnvironment: "node", testMatch: ["<rootDir>/test/browser/**/*.test.ts"] },
+    ],
+};

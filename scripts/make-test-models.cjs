@@ -1,0 +1,101 @@
+// Writes the test models into test/models/ (deterministic: same bytes every run). Run before the tests.
+//  - channel-mix models (1x1 convolutions) whose output is exactly predictable, for checking each preprocessing mode;
+//  - small generators with the ops real generators use, fixed 64x64 and dynamic H/W;
+//  - malformed models for the error paths.
+const fs = require("fs");
+const path = require("path");
+const { seeded, floatTensor, int64Tensor, node, valueInfo, encodeModel } = require("./onnxBuilder.cjs");
+
+const outDir = path.join(__dirname, "..", "test", "models");
+fs.mkdirSync(outDir, { recursive: true });
+
+function write(name, bytes) {
+    fs.writeFileSync(path.join(outDir, name), bytes);
+}
+
+/** out[c] = sum_k matrix[c][k] * in[k] + bias[c], a 1x1 convolution. */
+function channelMix(matrix, bias = [0, 0, 0], dims = [1, 3, "H", "W"], metadata = {}) {
+    return encodeModel(
+        {
+            nodes: [node("Conv", ["input", "w", "b"], ["output"], { kernel_shape: [1, 1] })],
+            initializers: [floatTensor("w", [3, 3, 1, 1], matrix.flat()), floatTensor("b", [3], bias)],
+            inputs: [valueInfo("input", dims)],
+            outputs: [valueInfo("output", dims)],
+        },
+        metadata
+    );
+}
+
+const identity = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+];
+write("identity.onnx", channelMix(identity));
+write("swap-rb.onnx", channelMix([[0, 0, 1], [0, 1, 0], [1, 0, 0]]));
+write("identity-declared-0-255-bgr.onnx", channelMix(identity, undefined, undefined, { "stylize.input_range": "[0,255]", "stylize.output_range": "[0,255]", "stylize.channel_order": "BGR" }));
+write("identity-64.onnx", channelMix(identity, undefined, [1, 3, 64, 64]));
+
+/**
+ * A small generator in the shape of the few-shot patch-based one: reflect pad + conv, InstanceNorm, LeakyRelu, a
+ * strided conv down, BatchNorm, nearest upsample, skip concat, conv, Tanh. `upsample` picks the Resize mode.
+ */
+function generator({ dims, upsample = "nearest", metadata = {} }) {
+    let seed = 7;
+    const w = (name, shape, scale) => floatTensor(name, shape, seeded(shape.reduce((a, b) => a * b, 1), scale, seed++));
+    const f = 8;
+    const nodes = [
+        node("Pad", ["input", "pads1"], ["p1"], { mode: "reflect" }),
+        node("Conv", ["p1", "w1", "b1"], ["c1"], { kernel_shape: [3, 3] }),
+        node("InstanceNormalization", ["c1", "in_s", "in_b"], ["n1"], { epsilon: 1e-5 }),
+        node("LeakyRelu", ["n1"], ["a1"], { alpha: 0.2 }),
+        node("Conv", ["a1", "w2", "b2"], ["c2"], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }),
+        node("BatchNormalization", ["c2", "bn_s", "bn_b", "bn_m", "bn_v"], ["n2"], { epsilon: 1e-5 }),
+        node("LeakyRelu", ["n2"], ["a2"], { alpha: 0.2 }),
+        node("Resize", ["a2", "", "scales"], ["u2"], upsample === "nearest" ? { mode: "nearest" } : { mode: "linear" }),
+        node("Concat", ["u2", "a1"], ["cat"], { axis: 1 }),
+        node("Pad", ["cat", "pads1"], ["p3"], { mode: "reflect" }),
+        node("Conv", ["p3", "w3", "b3"], ["c3"], { kernel_shape: [3, 3] }),
+        node("Tanh", ["c3"], ["output"]),
+    ];
+    const initializers = [
+        int64Tensor("pads1", [8], [0, 0, 1, 1, 0, 0, 1, 1]),
+        w("w1", [f, 3, 3, 3], 0.8),
+        w("b1", [f], 0.2),
+        floatTensor("in_s", [f], new Float32Array(f).fill(1)),
+        w("in_b", [f], 0.2),
+        w("w2", [f, f, 3, 3], 0.4),
+        w("b2", [f], 0.2),
+        floatTensor("bn_s", [f], new Float32Array(f).fill(1.1)),
+        w("bn_b", [f], 0.2),
+        w("bn_m", [f], 0.2),
+        floatTensor("bn_v", [f], new Float32Array(f).fill(0.9)),
+        floatTensor("scales", [4], [1, 1, 2, 2]),
+        w("w3", [3, 2 * f, 3, 3], 0.4),
+        w("b3", [3], 0.1),
+    ];
+    return encodeModel({ nodes, initializers, inputs: [valueInfo("input", dims)], outputs: [valueInfo("output", dims)] }, metadata);
+}
+
+const declared = { "stylize.input_range": "[-1,1]", "stylize.output_range": "[-1,1]", "stylize.channel_order": "RGB", "stylize.color_space": "sRGB" };
+write("generator-dynamic.onnx", generator({ dims: [1, 3, "H", "W"], metadata: declared }));
+write("generator-64.onnx", generator({ dims: [1, 3, 64, 64], metadata: declared }));
+write("generator-linear-upsample.onnx", generator({ dims: [1, 3, "H", "W"], upsample: "linear", metadata: declared }));
+
+// Error paths.
+write("guide-6ch.onnx", encodeModel({
+    nodes: [node("Conv", ["input", "w"], ["output"], { kernel_shape: [1, 1] })],
+    initializers: [floatTensor("w", [3, 6, 1, 1], seeded(18, 1, 3))],
+    inputs: [valueInfo("input", [1, 6, "H", "W"])],
+    outputs: [valueInfo("output", [1, 3, "H", "W"])],
+}));
+write("rank3.onnx", encodeModel({
+    nodes: [node("Relu", ["input"], ["output"])],
+    initializers: [],
+    inputs: [valueInfo("input", [3, "H", "W"])],
+    outputs: [valueInfo("output", [3, "H", "W"])],
+}));
+const good = generator({ dims: [1, 3, "H", "W"], metadata: declared });
+write("truncated.onnx", good.subarray(0, Math.floor(good.length / 2)));
+fs.writeFileSync(path.join(outDir, "not-a-model.onnx"), "<!DOCTYPE html><html><body>404 Not Found</body></html>\n");
+console.log(`test models written to ${path.relative(process.cwd(), outDir)}`);

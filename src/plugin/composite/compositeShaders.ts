@@ -1,0 +1,63 @@
+/**
+ * Composite: draws the scene frame and the stylized image according to the view mode. Both languages ship so that
+ * Babylon never fetches its GLSL->WGSL compiler at run time on WebGPU.
+ * view: 0 stylized (blended by `blend`), 1 original, 2 split (original left of `splitPosition`), 3 difference.
+ */
+export const CompositeShaderName = "stylizeComposite";
+
+export const CompositeGlsl = /* glsl */ `
+precision highp float;
+varying vec2 vUV;
+uniform sampler2D textureSampler;
+uniform sampler2D stylizedSampler;
+uniform vec4 settings; // blend, view, splitPosition, hasResult
+uniform float stylizedFlip;
+void main(void) {
+  vec4 original = texture2D(textureSampler, vUV);
+  vec2 suv = vec2(vUV.x, stylizedFlip > 0.5 ? 1.0 - vUV.y : vUV.y);
+  vec4 stylized = vec4(texture2D(stylizedSampler, suv).rgb, original.a);
+  float view = settings.y;
+  if (settings.w < 0.5 || view > 0.5 && view < 1.5) {
+    gl_FragColor = original;
+  } else if (view > 2.5) {
+    gl_FragColor = vec4(abs(stylized.rgb - original.rgb), original.a);
+  } else {
+    vec4 mixed = mix(original, stylized, settings.x);
+    if (view > 1.5) {
+      float edge = abs(vUV.x - settings.z);
+      mixed = vUV.x < settings.z ? original : mixed;
+      mixed = edge < 0.002 ? vec4(1.0, 1.0, 1.0, original.a) : mixed;
+    }
+    gl_FragColor = mixed;
+  }
+}
+`;
+
+export const CompositeWgsl = /* wgsl */ `
+varying vUV: vec2f;
+var textureSamplerSampler: sampler;
+var textureSampler: texture_2d<f32>;
+var stylizedSamplerSampler: sampler;
+var stylizedSampler: texture_2d<f32>;
+uniform settings: vec4f;
+uniform stylizedFlip: f32;
+@fragment
+fn main(input: FragmentInputs) -> FragmentOutputs {
+  let original = textureSample(textureSampler, textureSamplerSampler, input.vUV);
+  let suv = vec2f(input.vUV.x, select(input.vUV.y, 1.0 - input.vUV.y, uniforms.stylizedFlip > 0.5));
+  let stylized = vec4f(textureSample(stylizedSampler, stylizedSamplerSampler, suv).rgb, original.a);
+  let s = uniforms.settings;
+  var color = mix(original, stylized, s.x);
+  if (s.y > 1.5 && s.y < 2.5) {
+    color = select(color, original, input.vUV.x < s.z);
+    color = select(color, vec4f(1.0, 1.0, 1.0, original.a), abs(input.vUV.x - s.z) < 0.002);
+  }
+  if (s.y > 2.5) {
+    color = vec4f(abs(stylized.rgb - original.rgb), original.a);
+  }
+  if (s.w < 0.5 || (s.y > 0.5 && s.y < 1.5)) {
+    color = original;
+  }
+  fragmentOutputs.color = color;
+}
+`;

@@ -1,0 +1,135 @@
+/**
+ * GPU versions of the contract. They apply exactly the formulas of `cpuReference.ts`, fed by the same
+ * {@link PreprocessParams} packed by {@link packParams}; a browser test proves both GPU paths equal the CPU reference.
+ *
+ * Orientation: tensor row 0 is the top of the frame (image order) unless the contract flips it. Where a texture's
+ * row 0 is the bottom (WebGL render targets, Babylon's WebGPU render targets), `srcFlip` says so.
+ */
+import { type PreprocessParams } from "./preprocessConfig.js";
+
+/** The contract as five vec4 uniforms, the same layout in WGSL, GLSL and the uniform buffer. */
+export type PackedParams = [number[], number[], number[], number[], number[]];
+
+/**
+ * @param srcFlip 1 when row 0 of the captured texture is the bottom of the frame.
+ */
+export function packParams(p: PreprocessParams, width: number, height: number, srcFlip: number): PackedParams {
+    return [
+        [p.inScale[0], p.inScale[1], p.inScale[2], p.nearest],
+        [p.inBias[0], p.inBias[1], p.inBias[2], p.flipY],
+        [p.source[0], p.source[1], p.source[2], p.inConversion],
+        [width, height, p.outScale, p.outBias],
+        [p.outConversion, p.clamp, srcFlip, 0],
+    ];
+}
+
+export const ParamNames = ["p0", "p1", "p2", "p3", "p4"] as const;
+
+const WgslCommon = /* wgsl */ `
+struct StylizeParams { p0: vec4f, p1: vec4f, p2: vec4f, p3: vec4f, p4: vec4f };
+fn srgbToLinear(v: f32) -> f32 { return select(pow((v + 0.055) / 1.055, 2.4), v / 12.92, v <= 0.04045); }
+fn linearToSrgb(v: f32) -> f32 { return select(1.055 * pow(v, 1.0 / 2.4) - 0.055, v * 12.92, v <= 0.0031308); }
+fn convertColor(v: f32, mode: f32) -> f32 {
+  if (mode < 0.5) { return v; }
+  let c = clamp(v, 0.0, 1.0);
+  if (mode < 1.5) { return srgbToLinear(c); }
+  return linearToSrgb(c);
+}
+`;
+
+/** Compute shader: frame texture -> NCHW tensor in a storage buffer. One invocation per tensor pixel. */
+export const PreprocessWgsl = /* wgsl */ `${WgslCommon}
+@group(0) @binding(0) var frameSampler: sampler;
+@group(0) @binding(1) var frame: texture_2d<f32>;
+@group(0) @binding(2) var<storage, read_write> tensor: array<f32>;
+@group(0) @binding(3) var<uniform> params: StylizeParams;
+
+@compute @workgroup_size(8, 8, 1)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let size = params.p3.xy;
+  let w = u32(size.x);
+  let h = u32(size.y);
+  if (id.x >= w || id.y >= h) { return; }
+  let frameRow = select(f32(id.y), size.y - 1.0 - f32(id.y), params.p1.w > 0.5);
+  var uv = vec2f((f32(id.x) + 0.5) / size.x, (frameRow + 0.5) / size.y);
+  if (params.p4.z > 0.5) { uv.y = 1.0 - uv.y; }
+  var rgb: vec4f;
+  if (params.p0.w > 0.5) {
+    let dims = vec2f(textureDimensions(frame, 0));
+    let texelPos = vec2i(clamp(floor(uv * dims), vec2f(0.0), dims - 1.0));
+    rgb = textureLoad(frame, texelPos, 0);
+  } else {
+    rgb = textureSampleLevel(frame, frameSampler, uv, 0.0);
+  }
+  let plane = w * h;
+  let i = id.y * w + id.x;
+  for (var c = 0u; c < 3u; c++) {
+    let v = convertColor(rgb[u32(params.p2[c])], params.p2.w);
+    tensor[c * plane + i] = v * params.p0[c] + params.p1[c];
+  }
+}
+`;
+
+/** Compute shader: NCHW output tensor in a storage buffer -> RGBA8 storage texture, row 0 = top of the image. */
+export const PostprocessWgsl = /* wgsl */ `${WgslCommon}
+@group(0) @binding(0) var<storage, read> tensor: array<f32>;
+@group(0) @binding(1) var image: texture_storage_2d<rgba8unorm, write>;
+@group(0) @binding(2) var<uniform> params: StylizeParams;
+
+@compute @workgroup_size(8, 8, 1)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let w = u32(params.p3.x);
+  let h = u32(params.p3.y);
+  if (id.x >= w || id.y >= h) { return; }
+  let row = select(id.y, h - 1u - id.y, params.p1.w > 0.5);
+  let plane = w * h;
+  let i = row * w + id.x;
+  var rgb = vec3f(0.0);
+  for (var ch = 0u; ch < 3u; ch++) {
+    var v = tensor[u32(params.p2[ch]) * plane + i] * params.p3.z + params.p3.w;
+    if (params.p4.y > 0.5) { v = clamp(v, 0.0, 1.0); }
+    rgb[ch] = convertColor(v, params.p4.x);
+  }
+  textureStore(image, vec2i(id.xy), vec4f(rgb, 1.0));
+}
+`;
+
+/**
+ * Fragment shader (WebGL2 capture): renders the tensor into an RGBA32F target of the inference size, channel c of the
+ * tensor in component c. Target row 0 (gl_FragCoord.y < 1) holds tensor row 0, so a readback is in tensor order.
+ */
+export const PreprocessGlsl = /* glsl */ `
+precision highp float;
+uniform sampler2D textureSampler;
+uniform vec4 p0;
+uniform vec4 p1;
+uniform vec4 p2;
+uniform vec4 p3;
+uniform vec4 p4;
+float srgbToLinear(float v) { return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4); }
+float linearToSrgb(float v) { return v <= 0.0031308 ? v * 12.92 : 1.055 * pow(v, 1.0 / 2.4) - 0.055; }
+float convertColor(float v, float mode) {
+  if (mode < 0.5) { return v; }
+  float c = clamp(v, 0.0, 1.0);
+  return mode < 1.5 ? srgbToLinear(c) : linearToSrgb(c);
+}
+void main(void) {
+  vec2 size = p3.xy;
+  vec2 pixel = floor(gl_FragCoord.xy);
+  float frameRow = p1.w > 0.5 ? size.y - 1.0 - pixel.y : pixel.y;
+  vec2 uv = vec2((pixel.x + 0.5) / size.x, (frameRow + 0.5) / size.y);
+  if (p4.z > 0.5) { uv.y = 1.0 - uv.y; }
+  vec4 rgb;
+  if (p0.w > 0.5) {
+    vec2 dims = vec2(textureSize(textureSampler, 0));
+    rgb = texelFetch(textureSampler, ivec2(clamp(floor(uv * dims), vec2(0.0), dims - 1.0)), 0);
+  } else {
+    rgb = textureLod(textureSampler, uv, 0.0);
+  }
+  vec3 t;
+  for (int c = 0; c < 3; c++) {
+    t[c] = convertColor(rgb[int(p2[c])], p2.w) * p0[c] + p1[c];
+  }
+  gl_FragColor = vec4(t, 1.0);
+}
+`;

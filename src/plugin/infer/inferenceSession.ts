@@ -1,0 +1,166 @@
+/**
+ * One onnxruntime-web session for one model on one execution provider. Owns the session and the GPU tensors it
+ * wraps; `dispose()` releases them.
+ */
+import type * as Ort from "onnxruntime-web";
+import { ExecutionProviderError, InferenceError, StylizationError, UnsupportedOperatorError } from "../errors.js";
+import type { ModelDescription } from "../model/modelContract.js";
+import { loadOrtWasm, loadOrtWebGl, loadOrtWebGpu, type OrtModule } from "./ortRuntime.js";
+
+/** The execution providers the plugin drives. */
+export type ExecutionProvider = "webgpu" | "webgl" | "wasm";
+
+/** Operators (with the attribute value that matters) that a provider is known to fail on; checked before loading. */
+const KnownGaps: Record<ExecutionProvider, Array<{ op: string; when?: (attrs: Record<string, unknown>) => boolean; why: string }>> = {
+    webgl: [
+        { op: "Resize", when: (a) => a.mode === undefined || a.mode === "nearest", why: "the WebGL EP fails on Resize with mode nearest" },
+        { op: "Upsample", when: (a) => a.mode === undefined || a.mode === "nearest", why: "the WebGL EP fails on Upsample with mode nearest" },
+    ],
+    webgpu: [],
+    wasm: [],
+};
+
+/** Which providers can run an operator: wasm implements every standard ONNX operator; the others are checked. */
+function providersFor(op: string, attrs: Record<string, unknown>): ExecutionProvider[] {
+    return (["webgpu", "wasm", "webgl"] as ExecutionProvider[]).filter((p) => !KnownGaps[p].some((g) => g.op === op && (!g.when || g.when(attrs))));
+}
+
+function checkKnownGaps(model: ModelDescription, provider: ExecutionProvider): void {
+    for (const node of model.info.nodes) {
+        const gap = KnownGaps[provider].find((g) => g.op === node.opType && (!g.when || g.when(node.attributes)));
+        if (gap) {
+            const others = providersFor(node.opType, node.attributes);
+            throw new UnsupportedOperatorError(
+                provider,
+                node.opType,
+                others,
+                `model ${model.name}: the ${provider} execution provider cannot run operator ${node.opType} (node "${node.name}"): ${gap.why}. Providers that can run it: ${others.join(", ")}. Pass executionProvider: "${others[0]}".`
+            );
+        }
+    }
+}
+
+/** Turns onnxruntime's session-creation errors into typed ones; ORT names unsupported ops in several phrasings. */
+function sessionCreationError(model: ModelDescription, provider: ExecutionProvider, error: unknown): StylizationError {
+    const message = error instanceof Error ? error.message : String(error);
+    const opMatch = /(?:resolve operator|unsupported op(?:erator)?|operator|op)\s*['"]?([A-Z][A-Za-z0-9]+)['"]?/i.exec(message);
+    if (opMatch && /support|resolve|implement|not found|no kernel/i.test(message)) {
+        const op = opMatch[1];
+        const attrs = model.info.nodes.find((n) => n.opType === op)?.attributes ?? {};
+        const others = providersFor(op, attrs).filter((p) => p !== provider);
+        return new UnsupportedOperatorError(
+            provider,
+            op,
+            others,
+            `model ${model.name}: the ${provider} execution provider cannot run operator ${op} (${message}). Providers that can run it: ${others.join(", ")}.`,
+            { cause: error }
+        );
+    }
+    return new ExecutionProviderError(provider, `model ${model.name}: the ${provider} execution provider could not create a session: ${message}`, { cause: error });
+}
+
+export interface SessionOptions {
+    provider: ExecutionProvider;
+    /** Babylon's GPUDevice, for a zero-copy WebGPU session on the engine's device. */
+    device?: GPUDevice;
+}
+
+export class StylizationSession {
+    private _inputGpu: Ort.Tensor | undefined;
+    private _outputGpu: Ort.Tensor | undefined;
+
+    private constructor(
+        public readonly model: ModelDescription,
+        public readonly provider: ExecutionProvider,
+        private readonly _ort: OrtModule,
+        private readonly _session: Ort.InferenceSession,
+        /** True when input and output stay on Babylon's GPU device. */
+        public readonly gpuIo: boolean
+    ) {}
+
+    /**
+     * Creates a session. With `device`, the WebGPU EP runs on that device and frames never leave the GPU.
+     * @throws ExecutionProviderError, UnsupportedOperatorError
+     */
+    public static async CreateAsync(model: ModelDescription, options: SessionOptions): Promise<StylizationSession> {
+        const { provider, device } = options;
+        checkKnownGaps(model, provider);
+        let ort: OrtModule;
+        let ep: Ort.InferenceSession.ExecutionProviderConfig;
+        if (provider === "webgpu") {
+            if (typeof navigator === "undefined" || !("gpu" in navigator)) {
+                throw new ExecutionProviderError("webgpu", `the webgpu execution provider needs a browser with WebGPU (navigator.gpu is missing). Use executionProvider "wasm" or "auto".`);
+            }
+            ort = await loadOrtWebGpu();
+            ep = device ? ({ name: "webgpu", device } as Ort.InferenceSession.ExecutionProviderConfig) : "webgpu";
+        } else if (provider === "wasm") {
+            ort = await loadOrtWasm();
+            ep = "wasm";
+        } else {
+            ort = await loadOrtWebGl();
+            ep = "webgl";
+        }
+        let session: Ort.InferenceSession;
+        try {
+            session = await ort.InferenceSession.create(model.bytes, { executionProviders: [ep], graphOptimizationLevel: "all" });
+        } catch (error) {
+            throw sessionCreationError(model, provider, error);
+        }
+        return new StylizationSession(model, provider, ort, session, provider === "webgpu" && !!device);
+    }
+
+    /** Binds the GPU buffers that hold the input and receive the output (zero-copy sessions only). */
+    public bindGpuBuffers(input: GPUBuffer, output: GPUBuffer, width: number, height: number): void {
+        this._releaseGpuTensors();
+        const dims = [1, 3, height, width];
+        this._inputGpu = this._ort.Tensor.fromGpuBuffer(input, { dataType: "float32", dims });
+        this._outputGpu = this._ort.Tensor.fromGpuBuffer(output, { dataType: "float32", dims });
+    }
+
+    /** Runs on the bound GPU buffers. Resolves when the work is submitted, not when the GPU has finished it. */
+    public async runGpu(): Promise<void> {
+        if (!this._inputGpu || !this._outputGpu) {
+            throw new InferenceError("runGpu called before bindGpuBuffers");
+        }
+        try {
+            await this._session.run({ [this.model.inputName]: this._inputGpu }, { [this.model.outputName]: this._outputGpu });
+        } catch (error) {
+            throw new InferenceError(`model ${this.model.name} failed on ${this.provider}: ${(error as Error).message}`, { cause: error });
+        }
+    }
+
+    /** Runs on CPU data and returns the output tensor's data and its [height, width]. */
+    public async runCpu(input: Float32Array, width: number, height: number): Promise<{ data: Float32Array; width: number; height: number }> {
+        const tensor = new this._ort.Tensor("float32", input, [1, 3, height, width]);
+        try {
+            const result = await this._session.run({ [this.model.inputName]: tensor });
+            const out = result[this.model.outputName];
+            const data = (await out.getData()) as Float32Array;
+            const dims = out.dims;
+            out.dispose();
+            if (dims.length !== 4 || dims[1] !== 3) {
+                throw new InferenceError(`model ${this.model.name} produced an output of shape [${dims.join(", ")}]; expected [1, 3, H, W]`);
+            }
+            return { data, width: dims[3], height: dims[2] };
+        } catch (error) {
+            if (error instanceof InferenceError) {
+                throw error;
+            }
+            throw new InferenceError(`model ${this.model.name} failed on ${this.provider} at ${width}x${height}: ${(error as Error).message}`, { cause: error });
+        } finally {
+            tensor.dispose();
+        }
+    }
+
+    private _releaseGpuTensors(): void {
+        // These tensors wrap buffers the pipeline owns; disposing them does not destroy the buffers.
+        this._inputGpu?.dispose();
+        this._outputGpu?.dispose();
+        this._inputGpu = this._outputGpu = undefined;
+    }
+
+    public async dispose(): Promise<void> {
+        this._releaseGpuTensors();
+        await this._session.release();
+    }
+}

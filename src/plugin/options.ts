@@ -1,0 +1,100 @@
+import type { Camera } from "@babylonjs/core/Cameras/camera.js";
+import type { PreprocessConfig } from "./contract/preprocessConfig.js";
+import type { ModelLoadProgress } from "./model/loadModel.js";
+import { StylizationOptionsError } from "./errors.js";
+
+/** `'auto'` picks zero-copy WebGPU on a WebGPU engine, and on WebGL2 the fastest provider that does not stall the loop. */
+export type ExecutionProviderOption = "auto" | "webgpu" | "webgl" | "wasm";
+
+/** What the composite shows. `split` shows the original left of `splitPosition`. */
+export type StylizationView = "stylized" | "original" | "split" | "difference";
+export const StylizationViews: readonly StylizationView[] = ["stylized", "original", "split", "difference"];
+
+/** Options of `scene.enableStylization(model, options)`. */
+export interface StylizationOptions {
+    /** Camera whose frames are stylized. @defaultValue the scene's active camera */
+    camera?: Camera;
+    /** Execution provider. @defaultValue `"auto"` */
+    executionProvider?: ExecutionProviderOption;
+    /** Inference height in pixels (rounded to a multiple of 8; width follows the aspect ratio). Ignored for fixed-size models. @defaultValue `540` */
+    targetHeight?: number;
+    /** Preprocessing overrides; they win over what the model declares. @defaultValue `{}` */
+    preprocess?: Partial<PreprocessConfig>;
+    /** Blend between original (0) and stylized (1). @defaultValue `1` */
+    blend?: number;
+    /** What the composite shows. @defaultValue `"stylized"` */
+    view?: StylizationView;
+    /** Position of the split divider, 0..1 from the left. @defaultValue `0.5` */
+    splitPosition?: number;
+    /** Whether frames are stylized. @defaultValue `true` */
+    enabled?: boolean;
+    /** Download progress of the model. */
+    onProgress?: (progress: ModelLoadProgress) => void;
+}
+
+export interface ResolvedStylizationOptions {
+    camera: Camera;
+    executionProvider: ExecutionProviderOption;
+    targetHeight: number;
+    preprocess: Partial<PreprocessConfig>;
+    blend: number;
+    view: StylizationView;
+    splitPosition: number;
+    enabled: boolean;
+    onProgress: ((progress: ModelLoadProgress) => void) | undefined;
+}
+
+export function checkUnit(name: string, value: unknown): number {
+    if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+        throw new StylizationOptionsError(`${name} is ${JSON.stringify(value)}; expected a number from 0 to 1`);
+    }
+    return value;
+}
+
+export function checkView(value: unknown): StylizationView {
+    if (!StylizationViews.includes(value as StylizationView)) {
+        throw new StylizationOptionsError(`view is ${JSON.stringify(value)}; expected one of ${StylizationViews.join(", ")}`);
+    }
+    return value as StylizationView;
+}
+
+export function checkTargetHeight(value: unknown): number {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 8 || value > 4096) {
+        throw new StylizationOptionsError(`targetHeight is ${JSON.stringify(value)}; expected a number of pixels from 8 to 4096`);
+    }
+    return value;
+}
+
+/** Resolves every default in one place. */
+export function resolveStylizationOptions(options: StylizationOptions, activeCamera: Camera | null): ResolvedStylizationOptions {
+    const camera = options.camera ?? activeCamera;
+    if (!camera) {
+        throw new StylizationOptionsError("enableStylization needs a camera: pass options.camera or set scene.activeCamera first");
+    }
+    const ep = options.executionProvider ?? "auto";
+    if (!["auto", "webgpu", "webgl", "wasm"].includes(ep)) {
+        throw new StylizationOptionsError(`executionProvider is ${JSON.stringify(ep)}; expected "auto", "webgpu", "webgl" or "wasm"`);
+    }
+    return {
+        camera,
+        executionProvider: ep,
+        targetHeight: checkTargetHeight(options.targetHeight ?? 540),
+        preprocess: options.preprocess ?? {},
+        blend: checkUnit("blend", options.blend ?? 1),
+        view: checkView(options.view ?? "stylized"),
+        splitPosition: checkUnit("splitPosition", options.splitPosition ?? 0.5),
+        enabled: options.enabled ?? true,
+        onProgress: options.onProgress,
+    };
+}
+
+/**
+ * Inference size for a frame: height rounded to a multiple of 8 (at least 8), width from the aspect ratio, also a
+ * multiple of 8. Fixed model dimensions win.
+ */
+export function inferenceSize(frameWidth: number, frameHeight: number, targetHeight: number, fixed?: { width?: number; height?: number }): { width: number; height: number } {
+    const round8 = (v: number) => Math.max(8, Math.round(v / 8) * 8);
+    const height = fixed?.height ?? round8(targetHeight);
+    const width = fixed?.width ?? round8((height * frameWidth) / Math.max(1, frameHeight));
+    return { width, height };
+}

@@ -1,0 +1,11 @@
+/** The library without side effects: call `RegisterStylizationSceneComponent()` to add the Scene methods. */
+export * from "./stylizationSceneComponent.pure.js";
+export * from "./stylization.js";
+export * from "./options.js";
+export * from "./errors.js";
+export * from "./contract/preprocessConfig.js";
+export * from "./contract/cpuReference.js";
+export * from "./model/loadModel.js";
+export * from "./model/modelContract.js";
+export { readOnnxModelInfo, OnnxParseError, type OnnxModelInfo } from "./model/onnxModelInfo.js";
+export { StylizationSession, type ExecutionProvider } from "./infer/inferenceSession.js";

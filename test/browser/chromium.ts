@@ -1,0 +1,69 @@
+/**
+ * Launches Debian's Chromium with playwright-core against the project's static server. WebGPU needs a headful browser
+ * (presenting a WebGPU canvas headless kills the device), so pages run headful under Xvfb when DISPLAY is set.
+ */
+import { chromium, type Browser, type Page } from "playwright-core";
+// @ts-expect-error plain ESM script without types
+import { startServer } from "../../scripts/server.js";
+
+export type EngineKind = "webgpu" | "webgl";
+
+export interface BrowserSession {
+    browser: Browser;
+    baseUrl: string;
+    close(): Promise<void>;
+}
+
+const ChromiumFlags = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--enable-unsafe-webgpu",
+    "--enable-features=Vulkan",
+    "--use-vulkan=swiftshader",
+    "--use-angle=swiftshader",
+    "--ignore-gpu-blocklist",
+];
+
+export async function openBrowser(options: { isolated?: boolean } = {}): Promise<BrowserSession> {
+    const server = await startServer({ port: 0, isolated: options.isolated ?? true });
+    const browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+        headless: !process.env.DISPLAY,
+        args: ChromiumFlags,
+    });
+    return {
+        browser,
+        baseUrl: server.url,
+        close: async () => {
+            await browser.close();
+            await server.close();
+        },
+    };
+}
+
+export interface DemoPage {
+    page: Page;
+    /** Console errors and page errors seen so far. */
+    errors: string[];
+    logs: string[];
+}
+
+/** Opens the demo with query parameters and waits for `window.demo`. */
+export async function openDemo(session: BrowserSession, query: Record<string, string>, timeout = 120_000): Promise<DemoPage> {
+    const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
+    const errors: string[] = [];
+    const logs: string[] = [];
+    page.on("console", (m) => {
+        logs.push(`[${m.type()}] ${m.text()}`);
+        if (m.type() === "error") {
+            errors.push(m.text());
+        }
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${session.baseUrl}/?${new URLSearchParams(query)}`);
+    await page.waitForFunction(() => !!(window as any).demo, null, { timeout, polling: 200 });
+    return { page, errors, logs };
+}

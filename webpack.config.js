@@ -1,0 +1,24 @@
+// Builds the demo level (src/demo-level) into dist-demo/. The library itself is built by tsc (npm run build:lib).
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import HtmlWebpackPlugin from "html-webpack-plugin";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export default (_env, argv) => ({
+    mode: argv.mode ?? "production",
+    entry: { demo: "./src/demo-level/main.ts" },
+    output: { path: path.join(root, "dist-demo"), filename: "[name].[contenthash:8].js", chunkFilename: "[name].[contenthash:8].js", clean: true },
+    devtool: "source-map",
+    resolve: {
+        extensions: [".ts", ".js"],
+        // Sources import siblings as "./x.js" (ESM style); let webpack find the .ts file.
+        extensionAlias: { ".js": [".ts", ".js"] },
+    },
+    module: {
+        rules: [{ test: /\.ts$/, loader: "ts-loader", exclude: /node_modules/, options: { configFile: "tsconfig.json", transpileOnly: true } }],
+    },
+    plugins: [new HtmlWebpackPlugin({ template: "./src/demo-level/index.html" })],
+    performance: { hints: false },
+    optimization: { minimize: argv.mode === "production" },
+});
