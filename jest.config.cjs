@@ -11,8 +11,10 @@ const common = {
     moduleFileExtensions: ["ts", "js", "cjs", "json", "node"],
 };
 module.exports = {
+    // Browser tests start Chromium and wait for software-GPU inference; unit tests finish far sooner.
+    testTimeout: 240_000,
     projects: [
         { ...common, displayName: "unit", testEnvironment: "<rootDir>/test/unit/ortNodeEnvironment.cjs", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
-        { ...common, displayName: "browser", testEnvironment: "node", testMatch: ["<rootDir>/test/browser/**/*.test.ts"] },
+        { ...common, displayName: "browser", testEnvironment: "<rootDir>/test/unit/ortNodeEnvironment.cjs", testMatch: ["<rootDir>/test/browser/**/*.test.ts"] },
     ],
 };

@@ -28,6 +28,9 @@ declare global {
 const params = new URLSearchParams(location.search);
 const hud = document.getElementById("hud")!;
 const message = document.getElementById("message")!;
+if (params.get("hud") === "0") {
+    hud.style.display = "none"; // tests compare canvas pixels
+}
 
 function showMessage(text: string): void {
     message.textContent = text;
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
     window.addEventListener("resize", () => engine.resize());
     engine.runRenderLoop(() => scene.render());
 
-    const model = params.get("model") ?? "models/demo-generator.onnx";
+    const model = params.get("model") ?? "models/ink-wash.onnx";
     const stylize = params.get("stylize") !== "0";
     if (stylize) {
         try {

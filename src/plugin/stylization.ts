@@ -327,6 +327,11 @@ export class Stylization {
         return this._pipeline.readOutputTensor();
     }
 
+    /** True when the composite currently shows a stylized image (false before the first result or while disabled). */
+    public get showingStylized(): boolean {
+        return this._enabled && !!this._pipeline.texture && this._view !== "original";
+    }
+
     /** The composite post process (for ordering with other post processes or the Babylon Inspector). */
     public get postProcess(): PostProcess {
         return this._postProcess;

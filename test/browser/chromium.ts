@@ -3,8 +3,8 @@
  * (presenting a WebGPU canvas headless kills the device), so pages run headful under Xvfb when DISPLAY is set.
  */
 import { chromium, type Browser, type Page } from "playwright-core";
-// @ts-expect-error plain ESM script without types
-import { startServer } from "../../scripts/server.js";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startServer } = require("../../scripts/server.cjs") as { startServer: (o: { port: number; isolated: boolean }) => Promise<{ url: string; close: () => Promise<void> }> };
 
 export type EngineKind = "webgpu" | "webgl";
 

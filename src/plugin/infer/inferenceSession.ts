@@ -5,6 +5,7 @@
 import type * as Ort from "onnxruntime-web";
 import { ExecutionProviderError, InferenceError, StylizationError, UnsupportedOperatorError } from "../errors.js";
 import type { ModelDescription } from "../model/modelContract.js";
+import { withFixedImageSize } from "../model/onnxModelInfo.js";
 import { loadOrtWasm, loadOrtWebGl, loadOrtWebGpu, type OrtModule } from "./ortRuntime.js";
 
 /** The execution providers the plugin drives. */
@@ -68,12 +69,14 @@ export interface SessionOptions {
 export class StylizationSession {
     private _inputGpu: Ort.Tensor | undefined;
     private _outputGpu: Ort.Tensor | undefined;
+    /** Size the session's graph is fixed to, for providers that need fixed shapes ("HxW"); undefined = any size. */
+    private _fixedTo: string | undefined;
 
     private constructor(
         public readonly model: ModelDescription,
         public readonly provider: ExecutionProvider,
         private readonly _ort: OrtModule,
-        private readonly _session: Ort.InferenceSession,
+        private _session: Ort.InferenceSession,
         /** True when input and output stay on Babylon's GPU device. */
         public readonly gpuIo: boolean
     ) {}
@@ -129,8 +132,28 @@ export class StylizationSession {
         }
     }
 
+    /**
+     * The WebGL EP fixes a session's input shape at its first run and cannot read symbolic dimensions, so it gets a
+     * session of a copy of the model with the size written in, re-created when the inference size changes.
+     */
+    private async _fitSessionTo(width: number, height: number): Promise<void> {
+        const dynamic = this.model.fixedWidth === undefined || this.model.fixedHeight === undefined;
+        const key = `${height}x${width}`;
+        if (this.provider !== "webgl" || !dynamic || this._fixedTo === key) {
+            return;
+        }
+        const bytes = withFixedImageSize(this.model.bytes, height, width);
+        const next = await this._ort.InferenceSession.create(bytes, { executionProviders: ["webgl"] }).catch((error: unknown) => {
+            throw sessionCreationError(this.model, this.provider, error);
+        });
+        await this._session.release();
+        this._session = next;
+        this._fixedTo = key;
+    }
+
     /** Runs on CPU data and returns the output tensor's data and its [height, width]. */
     public async runCpu(input: Float32Array, width: number, height: number): Promise<{ data: Float32Array; width: number; height: number }> {
+        await this._fitSessionTo(width, height);
         const tensor = new this._ort.Tensor("float32", input, [1, 3, height, width]);
         try {
             const result = await this._session.run({ [this.model.inputName]: tensor });

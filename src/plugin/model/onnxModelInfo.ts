@@ -284,3 +284,68 @@ export function looksLikeHtmlOrText(bytes: Uint8Array): boolean {
   }
   return true;
 }
+
+// ---- writing: fixing the image size of a model ------------------------------------------------------------------
+
+function encodeVarint(value: number): number[] {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return out;
+}
+
+function lengthDelimited(no: number, payload: Uint8Array | number[]): number[] {
+  return [...encodeVarint(no * 8 + LEN), ...encodeVarint(payload.length), ...payload];
+}
+
+/** A ValueInfoProto with a float tensor type of fixed `dims`. */
+function encodeValueInfo(name: string, elemType: number, dims: number[]): number[] {
+  const shape = dims.flatMap((d) => lengthDelimited(1, [...encodeVarint(1 * 8 + VARINT), ...encodeVarint(d)]));
+  const tensor = [...encodeVarint(1 * 8 + VARINT), ...encodeVarint(elemType), ...lengthDelimited(2, shape)];
+  return [...lengthDelimited(1, new TextEncoder().encode(name)), ...lengthDelimited(2, lengthDelimited(1, tensor))];
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * Returns a copy of the model whose rank-4 graph inputs and outputs have the fixed shape [1, C, height, width].
+ * Providers that cannot run symbolic dimensions (onnxruntime-web's WebGL EP rejects `dim_param`) get this copy, one
+ * per inference size. Every other byte of the model is kept as it is (weights are copied, never decoded).
+ */
+export function withFixedImageSize(bytes: Uint8Array, height: number, width: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let graphSeen = false;
+  for (const top of fields(bytes, 0, bytes.length)) {
+    if (top.no !== 7) {
+      parts.push(bytes.subarray(top.at, top.end));
+      continue;
+    }
+    graphSeen = true;
+    const graph: Uint8Array[] = [];
+    for (const g of fields(bytes, top.start, top.end)) {
+      const info = g.no === 11 || g.no === 12 ? parseValueInfo(bytes, g) : undefined;
+      if (info?.dims?.length === 4) {
+        const channels = info.dims[1].value ?? 3;
+        graph.push(new Uint8Array(lengthDelimited(g.no, encodeValueInfo(info.name, info.elemType, [1, channels, height, width]))));
+      } else {
+        graph.push(bytes.subarray(g.at, g.end));
+      }
+    }
+    const body = concat(graph);
+    parts.push(new Uint8Array([...encodeVarint(7 * 8 + LEN), ...encodeVarint(body.length)]), body);
+  }
+  if (!graphSeen) throw new OnnxParseError('not an ONNX model: no graph found');
+  return concat(parts);
+}

@@ -274,6 +274,7 @@ export class FramePipeline {
     private _track(work: Promise<void>, started: number): void {
         work.then(
             () => {
+                this._idle();
                 if (this._disposed) {
                     return;
                 }
@@ -282,7 +283,6 @@ export class FramePipeline {
                 this.counters.lastInferenceMs = ms;
                 this.counters.totalInferenceMs += ms;
                 this._resultReady = true;
-                this._idle();
                 this._options.onResult(ms);
             },
             (error: unknown) => {

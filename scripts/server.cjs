@@ -1,11 +1,10 @@
 // Static server for the demo and the browser tests: serves dist-demo/ at /, plus models/ and test/models/, with the
 // cross-origin isolation headers (COOP/COEP) that wasm threads (SharedArrayBuffer) need.
-import http from "node:http";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import sirv from "sirv";
+const http = require("node:http");
+const path = require("node:path");
+const sirv = require("sirv");
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(__dirname, "..");
 
 function isolationHeaders(res) {
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
@@ -17,7 +16,7 @@ function isolationHeaders(res) {
  * Starts the server; resolves with { url, close }. `port` 0 picks a free port.
  * `isolated` false omits COOP/COEP (to test the single-threaded wasm fallback).
  */
-export function startServer({ port = 8080, host = "127.0.0.1", isolated = true } = {}) {
+function startServer({ port = 8080, host = "127.0.0.1", isolated = true } = {}) {
     const options = { dev: true, etag: true, setHeaders: (res) => isolated && isolationHeaders(res) };
     const mounts = [
         ["/test/models", sirv(path.join(root, "test", "models"), options)],
@@ -47,8 +46,10 @@ export function startServer({ port = 8080, host = "127.0.0.1", isolated = true }
     });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-    const port = Number(process.env.PORT ?? 8080);
-    const { url } = await startServer({ port });
-    console.log(`Demo running at ${url}/  (WebGL2: ${url}/?engine=webgl)  — Ctrl+C to stop`);
+module.exports = { startServer };
+
+if (require.main === module) {
+    startServer({ port: Number(process.env.PORT ?? 8080) }).then(({ url }) => {
+        console.log(`Demo running at ${url}/  (WebGL2: ${url}/?engine=webgl)  — Ctrl+C to stop`);
+    });
 }

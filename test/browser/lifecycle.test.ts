@@ -1,0 +1,151 @@
+/**
+ * Errors and lifecycle in a real Chromium on both engines: bad input gets a typed error while the scene keeps
+ * rendering the original frame, enable/disable cycles leave no GPU resource behind, and the WebGPU zero-copy path
+ * maps no buffer in steady state.
+ */
+import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { waitForFrames, waitForStylizedFrames } from "./pageTools";
+
+let session: BrowserSession;
+beforeAll(async () => {
+    session = await openBrowser();
+});
+afterAll(async () => {
+    await session?.close();
+});
+
+/** Enables stylization in the page and returns the rejection (name, message, fields) or "ok". */
+async function enable(page: DemoPage["page"], model: string, options: Record<string, unknown> = {}): Promise<any> {
+    return page.evaluate(
+        async ({ model, options }) => {
+            const { scene } = (window as any).demo;
+            try {
+                await scene.enableStylization(model, options);
+                return "ok";
+            } catch (e: any) {
+                return { name: e.name, message: e.message, isStylizationError: e instanceof (window as any).demo.api.StylizationError, operator: e.operator, supportedBy: e.supportedBy, status: e.status };
+            }
+        },
+        { model, options }
+    );
+}
+
+describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
+    let demo: DemoPage;
+    beforeAll(async () => {
+        demo = await openDemo(session, { engine, scene: "test", size: "64x64", hud: "0", stylize: "0" });
+    });
+    afterAll(async () => {
+        await demo?.page.close();
+    });
+
+    async function expectStillRendering(): Promise<void> {
+        const before = await demo.page.evaluate(() => (window as any).demo.engine.frameId);
+        await waitForFrames(demo.page, 3);
+        const after = await demo.page.evaluate(() => ({ frameId: (window as any).demo.engine.frameId, showing: (window as any).demo.scene.stylization?.showingStylized ?? false }));
+        expect(after.frameId).toBeGreaterThan(before);
+        expect(after.showing).toBe(false);
+    }
+
+    test.each([
+        ["test/models/not-a-model.onnx", "InvalidModelError", /is text, not an ONNX file.*404/],
+        ["test/models/missing.onnx", "ModelDownloadError", /HTTP 404/],
+        ["test/models/truncated.onnx", "InvalidModelError", /could not be read as ONNX.*truncated/],
+        ["test/models/guide-6ch.onnx", "UnsupportedModelError", /6 channels.*guide/],
+        ["test/models/rank3.onnx", "UnsupportedModelError", /rank 4/],
+    ])("%s gives %s and the scene keeps rendering", async (model, name, pattern) => {
+        const error = await enable(demo.page, model, { executionProvider: "wasm" });
+        expect(error).toMatchObject({ name, isStylizationError: true });
+        expect(error.message).toMatch(pattern);
+        await expectStillRendering();
+    });
+
+    test("the WebGL provider names the operator it lacks and the providers that run it", async () => {
+        const error = await enable(demo.page, "test/models/generator-dynamic.onnx", { executionProvider: "webgl" });
+        expect(error).toMatchObject({ name: "UnsupportedOperatorError", operator: "Resize" });
+        expect(error.supportedBy).toEqual(expect.arrayContaining(["wasm", "webgpu"]));
+        expect(error.message).toMatch(/webgl execution provider cannot run operator Resize/);
+        await expectStillRendering();
+    });
+
+    test("errors are emitted on onErrorObservable too, and a later setModel recovers", async () => {
+        const result = await demo.page.evaluate(async () => {
+            const demo = (window as any).demo;
+            const seen: string[] = [];
+            const st = demo.scene.stylization;
+            demo.stylization = st;
+            st.onErrorObservable.add((e: Error) => seen.push(e.name));
+            await st.setModel("test/models/not-a-model.onnx").catch(() => undefined);
+            await st.setModel("test/models/identity.onnx", { executionProvider: "wasm" });
+            return { seen, model: st.model.name, lastError: st.lastError ?? null };
+        });
+        expect(result).toEqual({ seen: ["InvalidModelError"], model: "identity.onnx", lastError: null });
+        await waitForStylizedFrames(demo.page, 1);
+    });
+
+    test("enable twice on a camera replaces; enable/disable cycles leave no GPU resource behind", async () => {
+        const result = await demo.page.evaluate(async () => {
+            const { scene, engine } = (window as any).demo;
+            scene.disableStylization();
+            const waitStylized = (st: any) => new Promise((r) => st.onFrameStylizedObservable.addOnce(r));
+            const count = () => ({ textures: engine.getLoadedTexturesCache().length, storageBuffers: engine._storageBuffers?.length ?? 0, postProcesses: scene.activeCamera._postProcesses.filter(Boolean).length });
+            await new Promise((r) => setTimeout(r, 100));
+            const baseline = count();
+            const handles = [];
+            for (let i = 0; i < 3; i++) {
+                const st = await scene.enableStylization("test/models/identity.onnx", { targetHeight: 32 + 8 * i });
+                await waitStylized(st);
+                handles.push(st);
+            }
+            const whileEnabled = { ...count(), current: scene.stylization === handles[2], firstDisposed: handles[0].postProcess.isDisposed?.() ?? null };
+            scene.disableStylization();
+            await Promise.all(handles.map((h: any) => h.whenReleased()));
+            await new Promise((r) => setTimeout(r, 100));
+            return { baseline, whileEnabled, after: count() };
+        });
+        expect(result.whileEnabled.postProcesses).toBe(1);
+        expect(result.whileEnabled.current).toBe(true);
+        expect(result.after).toEqual(result.baseline);
+        expect(demo.errors.filter((e) => !/Failed to load resource/.test(e) && !/\[stylization\]/.test(e))).toEqual([]);
+    });
+});
+
+describe("WebGPU zero-copy", () => {
+    /** Counts GPUBuffer.mapAsync calls (every CPU readback of GPU data goes through it). */
+    async function countMapsPerFrame(ep: string): Promise<{ maps: number; frames: number; stylized: number }> {
+        const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
+        await page.addInitScript(() => {
+            const w = window as any;
+            w.__maps = 0;
+            if (typeof GPUBuffer !== "undefined") {
+                const original = GPUBuffer.prototype.mapAsync;
+                GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: any[]) {
+                    w.__maps++;
+                    return (original as any).apply(this, args);
+                };
+            }
+        });
+        await page.goto(`${session.baseUrl}/?engine=webgpu&scene=test&size=64x64&hud=0&height=64&ep=${ep}&model=test/models/identity.onnx`);
+        await page.waitForFunction(() => (window as any).demo?.stylization?.stats.framesStylized > 2, null, { timeout: 120_000 });
+        const result = await page.evaluate(async () => {
+            const w = window as any;
+            const { engine, stylization } = w.demo;
+            const maps0 = w.__maps;
+            const frames0 = engine.frameId;
+            const stylized0 = stylization.stats.framesStylized;
+            await new Promise((r) => setTimeout(r, 1500));
+            return { maps: w.__maps - maps0, frames: engine.frameId - frames0, stylized: stylization.stats.framesStylized - stylized0 };
+        });
+        await page.close();
+        return result;
+    }
+
+    test("the WebGPU provider on Babylon's device maps no buffer in steady state; the readback path does", async () => {
+        const zeroCopy = await countMapsPerFrame("webgpu");
+        expect(zeroCopy.stylized).toBeGreaterThan(2);
+        expect(zeroCopy.maps).toBe(0);
+        const readback = await countMapsPerFrame("wasm");
+        expect(readback.stylized).toBeGreaterThan(2);
+        expect(readback.maps).toBeGreaterThanOrEqual(readback.stylized);
+    });
+});

@@ -1,0 +1,210 @@
+/**
+ * The frame pipeline in a real Chromium, on both engines and with every execution provider each engine offers.
+ * The test scene is static with exactly known colours; canvas and inference size are both 64x64, so the captured
+ * tensor holds the rendered texels without resampling and the composite shows the stylized texels 1:1.
+ */
+import * as ort from "onnxruntime-node";
+import path from "node:path";
+import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { maxAbsDiff, readTensors, screenPixels, stylizeWith, waitForFrames, waitForStylizedFrames } from "./pageTools";
+import { postprocessTensor, preprocessFrame, type RgbaFrame } from "../../src/plugin/contract/cpuReference";
+import { resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+
+const Size = 64;
+const models = path.join(__dirname, "..", "models");
+
+/** The engines and, for each, the execution providers it offers. */
+const Combos: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "webgl" | "wasm" }> = [
+    { engine: "webgpu", ep: "webgpu" },
+    { engine: "webgpu", ep: "wasm" },
+    { engine: "webgpu", ep: "webgl" },
+    { engine: "webgl", ep: "wasm" },
+    { engine: "webgl", ep: "webgpu" },
+    { engine: "webgl", ep: "webgl" },
+];
+
+/**
+ * Tolerances, justified:
+ * - captured tensor vs CPU reference: both compute in float32 from the same texels; 2e-6 covers float rounding of
+ *   scale/bias, colour conversion uses pow() whose GPU precision is ~1e-6 relative on values up to 1 (times the
+ *   largest scale, 255 or 1/0.225), so 1e-4 absolute there.
+ * - output vs onnxruntime-node: wasm runs the same CPU kernels in float32 (1e-5); the WebGPU EP reorders sums and
+ *   SwiftShader's float32 fma differ (1e-3 on a Tanh output); the WebGL EP packs float textures (1e-2 measured ~3e-3).
+ * - screen vs CPU postprocess: 8-bit quantization, ±1 level (rounding vs truncation, unorm conversion on the GPU).
+ */
+const OutputTolerance = { wasm: 1e-4, webgpu: 1e-3, webgl: 1e-2 } as const;
+
+/** The planar [0,1] RGB tensor of the identity capture as an RGBA float frame for the CPU reference. */
+function frameFromPlanar(t: Float32Array, width: number, height: number): RgbaFrame {
+    const plane = width * height;
+    const data = new Float32Array(plane * 4);
+    for (let i = 0; i < plane; i++) {
+        data[i * 4] = t[i];
+        data[i * 4 + 1] = t[plane + i];
+        data[i * 4 + 2] = t[2 * plane + i];
+        data[i * 4 + 3] = 1;
+    }
+    return { data, width, height };
+}
+
+async function runNode(modelFile: string, input: Float32Array): Promise<Float32Array> {
+    const session = await ort.InferenceSession.create(path.join(models, modelFile));
+    const result = await session.run({ input: new ort.Tensor("float32", input, [1, 3, Size, Size]) });
+    const data = result.output.data as Float32Array;
+    await session.release();
+    return data;
+}
+
+const ModeCases: Array<Partial<PreprocessConfig>> = [
+    { inputRange: "[-1,1]", outputRange: "[-1,1]" },
+    { inputRange: "[0,1]", outputRange: "[-1,1]" },
+    { inputRange: "[0,255]", outputRange: "[0,1]" },
+    { inputRange: "imagenet", outputRange: "[0,1]" },
+    { inputRange: "custom", mean: [0.2, 0.4, 0.6], std: [0.5, 0.25, 0.125], outputRange: "[0,1]" },
+    { inputRange: "[0,1]", outputRange: "[0,1]", channelOrder: "BGR" },
+    { inputRange: "[0,1]", outputRange: "[0,1]", colorSpace: "linear" },
+    { inputRange: "[0,1]", outputRange: "[0,1]", flipY: true },
+    { inputRange: "[-1,1]", outputRange: "[0,255]", channelOrder: "BGR", flipY: true, colorSpace: "linear" },
+];
+
+let session: BrowserSession;
+beforeAll(async () => {
+    session = await openBrowser();
+});
+afterAll(async () => {
+    await session?.close();
+});
+
+describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
+    let demo: DemoPage;
+    let frame: RgbaFrame;
+    let identityCapture: Float32Array;
+    const generator = ep === "webgl" ? "generator-linear-upsample.onnx" : "generator-dynamic.onnx";
+
+    beforeAll(async () => {
+        demo = await openDemo(session, { engine, ep, scene: "test", size: `${Size}x${Size}`, height: `${Size}`, hud: "0", model: "test/models/identity.onnx" });
+        const state = await demo.page.evaluate(() => ({ error: (window as any).demo.error, isWebGPU: (window as any).demo.engine.isWebGPU, stats: (window as any).demo.stylization?.stats }));
+        expect(state.error).toBeUndefined();
+        expect(state.isWebGPU).toBe(engine === "webgpu");
+        expect(state.stats.executionProvider).toBe(ep);
+        expect(state.stats.zeroCopy).toBe(engine === "webgpu" && ep === "webgpu");
+        await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[0,1]" });
+        identityCapture = (await readTensors(demo.page)).input;
+        frame = frameFromPlanar(identityCapture, Size, Size);
+    });
+    afterAll(async () => {
+        await demo?.page.close();
+    });
+
+    test("captures the rendered frame exactly, rows top-down", () => {
+        const px = (x: number, y: number) => [0, 1, 2].map((c) => Math.round(frame.data[(y * Size + x) * 4 + c] * 255));
+        expect(px(0, 0)).toEqual([230, 30, 20]); // top-left red
+        expect(px(Size - 1, 0)).toEqual([30, 200, 40]); // top-right green
+        expect(px(0, Size - 1)).toEqual([25, 40, 220]); // bottom-left blue
+        expect(px(Size - 1, Size - 1)).toEqual([250, 250, 250]); // bottom-right white
+        // Texels are exact bytes: every captured value is k/255.
+        expect(maxAbsDiff(identityCapture, identityCapture.map((v) => Math.round(v * 255) / 255))).toBeLessThan(1e-6);
+    });
+
+    test.each(ModeCases)("preprocessing %j: GPU tensor = CPU reference, screen = predicted", async (mode) => {
+        await stylizeWith(demo.page, mode);
+        const config = resolvePreprocessConfig(mode);
+        const { input, output } = await readTensors(demo.page);
+        const expected = preprocessFrame(frame, Size, Size, config);
+        expect(maxAbsDiff(input, expected)).toBeLessThan(config.colorSpace === "linear" ? 1e-4 : 2e-5);
+        expect(maxAbsDiff(output, input)).toBeLessThan(OutputTolerance[ep]); // identity network
+        const predicted = postprocessTensor(expected, Size, Size, config);
+        expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), predicted, true)).toBeLessThanOrEqual(1);
+    });
+
+    test("a generator's output and on-screen pixels equal onnxruntime-node's for the same input", async () => {
+        await demo.page.evaluate((m) => (window as any).demo.stylization.setModel(`test/models/${m}`), generator);
+        await stylizeWith(demo.page, {});
+        const { input, output } = await readTensors(demo.page);
+        const config = resolvePreprocessConfig({ inputRange: "[-1,1]", outputRange: "[-1,1]" });
+        expect(maxAbsDiff(input, preprocessFrame(frame, Size, Size, config))).toBeLessThan(2e-5);
+        const reference = await runNode(generator, input);
+        expect(maxAbsDiff(output, reference)).toBeLessThan(OutputTolerance[ep]);
+        const screen = await screenPixels(demo.page, Size, Size);
+        expect(maxAbsDiff(screen, postprocessTensor(reference, Size, Size, config), true)).toBeLessThanOrEqual(ep === "wasm" ? 1 : 2);
+        // The stylized frame really differs from the original.
+        expect(maxAbsDiff(screen, postprocessTensor(identityCapture, Size, Size, resolvePreprocessConfig({ inputRange: "[0,1]", outputRange: "[0,1]" })), true)).toBeGreaterThan(40);
+    });
+
+    test("never stalls: frames keep rendering while an inference is in flight, and skipped frames are counted", async () => {
+        // Sizes at which the generator takes several frames on each provider here (wasm ~90 ms at 480x480).
+        await demo.page.evaluate((height) => {
+            const st = (window as any).demo.stylization;
+            st.targetHeight = height;
+            st.frozen = false;
+        }, ep === "webgpu" ? 128 : 480);
+        await waitForStylizedFrames(demo.page, 1);
+        const before = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
+        await waitForStylizedFrames(demo.page, 3);
+        const after = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
+        expect(after.framesStylized).toBeGreaterThanOrEqual(before.framesStylized + 3);
+        expect(after.lastInferenceMs).toBeGreaterThan(0);
+        expect(after.averageInferenceMs).toBeGreaterThan(0);
+        // The loop rendered frames while inferences were in flight.
+        expect(after.framesSkipped).toBeGreaterThan(before.framesSkipped);
+        await demo.page.evaluate(() => ((window as any).demo.stylization.targetHeight = 64));
+    });
+
+    test("changing targetHeight and resizing the canvas re-allocate cleanly", async () => {
+        await demo.page.evaluate(() => ((window as any).demo.stylization.targetHeight = 32));
+        await waitForStylizedFrames(demo.page, 2);
+        let stats = await demo.page.evaluate(() => (window as any).demo.stylization.stats);
+        expect([stats.inferenceWidth, stats.inferenceHeight]).toEqual([32, 32]);
+        expect((await readTensors(demo.page)).input.length).toBe(3 * 32 * 32);
+        await demo.page.evaluate(() => {
+            const canvas = (window as any).demo.engine.getRenderingCanvas();
+            canvas.style.width = "128px";
+            (window as any).demo.engine.resize();
+        });
+        await waitForStylizedFrames(demo.page, 2);
+        stats = await demo.page.evaluate(() => (window as any).demo.stylization.stats);
+        expect([stats.inferenceWidth, stats.inferenceHeight]).toEqual([64, 32]);
+        expect((await readTensors(demo.page)).output.length).toBe(3 * 64 * 32);
+        await demo.page.evaluate(() => {
+            const st = (window as any).demo.stylization;
+            st.targetHeight = 64;
+            (window as any).demo.engine.getRenderingCanvas().style.width = "64px";
+            (window as any).demo.engine.resize();
+        });
+        await waitForStylizedFrames(demo.page, 1);
+        expect(demo.errors).toEqual([]);
+    });
+
+    test("setModel hot-swaps without a frame of no stylization", async () => {
+        await demo.page.evaluate(() => ((window as any).demo.stylization.frozen = false));
+        await waitForStylizedFrames(demo.page, 1);
+        const gaps = await demo.page.evaluate(async () => {
+            const { scene, stylization } = (window as any).demo;
+            let unstylized = 0;
+            const obs = scene.onAfterRenderObservable.add(() => {
+                if (!stylization.showingStylized) unstylized++;
+            });
+            await stylization.setModel("test/models/swap-rb.onnx");
+            await new Promise((r) => setTimeout(r, 300));
+            scene.onAfterRenderObservable.remove(obs);
+            return { unstylized, model: stylization.model.name };
+        });
+        expect(gaps).toEqual({ unstylized: 0, model: "swap-rb.onnx" });
+    });
+
+    test("disabling restores the original frame and releases what it created", async () => {
+        const counts = await demo.page.evaluate(async () => {
+            const { scene, stylization } = (window as any).demo;
+            scene.disableStylization();
+            await stylization.whenReleased();
+            scene.disableStylization(); // a no-op when nothing is enabled
+            return { stylization: scene.stylization, postProcesses: scene.activeCamera._postProcesses.filter(Boolean).length };
+        });
+        expect(counts.stylization).toBeNull();
+        expect(counts.postProcesses).toBe(0);
+        await waitForFrames(demo.page, 3);
+        const original = postprocessTensor(identityCapture, Size, Size, resolvePreprocessConfig({ inputRange: "[0,1]", outputRange: "[0,1]" }));
+        expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), original, true)).toBeLessThanOrEqual(1);
+        expect(demo.errors).toEqual([]);
+    });
+});
