@@ -66,6 +66,11 @@ export class InferenceError extends StylizationError {
     public override name = "InferenceError";
 }
 
+/** The GPU device (WebGPU) or WebGL context was lost; stylization resumes when the engine restores it. */
+export class DeviceLostError extends StylizationError {
+    public override name = "DeviceLostError";
+}
+
 /** An option passed to `enableStylization` is invalid. */
 export class StylizationOptionsError extends StylizationError {
     public override name = "StylizationOptionsError";

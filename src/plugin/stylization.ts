@@ -9,11 +9,11 @@ import { ShaderStore } from "@babylonjs/core/Engines/shaderStore.js";
 import { ShaderLanguage } from "@babylonjs/core/Materials/shaderLanguage.js";
 import { RawTexture } from "@babylonjs/core/Materials/Textures/rawTexture.js";
 import { Constants } from "@babylonjs/core/Engines/constants.js";
-import { Observable } from "@babylonjs/core/Misc/observable.js";
+import { Observable, type Observer } from "@babylonjs/core/Misc/observable.js";
 import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import { CompositeGlsl, CompositeShaderName, CompositeWgsl } from "./composite/compositeShaders.js";
 import { derivePreprocessParams, resolvePreprocessConfig, DefaultPreprocessConfig, type PreprocessConfig } from "./contract/preprocessConfig.js";
-import { StylizationError, ExecutionProviderError, asStylizationError } from "./errors.js";
+import { StylizationError, DeviceLostError, asStylizationError } from "./errors.js";
 import { StylizationSession, type ExecutionProvider } from "./infer/inferenceSession.js";
 import { loadModelBytes, modelSourceName, type ModelLoadProgress, type ModelSource } from "./model/loadModel.js";
 import { describeModel, type ModelDescription } from "./model/modelContract.js";
@@ -47,7 +47,7 @@ const ViewIndex: Record<StylizationView, number> = { stylized: 0, original: 1, s
 
 /** A software adapter (SwiftShader, llvmpipe) runs the WebGPU EP far slower than wasm. */
 async function hasHardwareWebGpu(): Promise<boolean> {
-    if (typeof navigator === "undefined" || !("gpu" in navigator)) {
+    if (typeof navigator === "undefined" || !navigator.gpu) {
         return false;
     }
     try {
@@ -85,10 +85,12 @@ export class Stylization {
     public readonly onErrorObservable = new Observable<StylizationError>();
     /** Raised when a model (first or swapped in) is ready. */
     public readonly onModelReadyObservable = new Observable<ModelDescription>();
+    /** Raised once when the handle is disposed (by `dispose()`, `disableStylization`, or its camera's disposal). */
+    public readonly onDisposeObservable = new Observable<Stylization>();
 
     public readonly camera: Camera;
     private readonly _postProcess: PostProcess;
-    private readonly _pipeline: FramePipeline;
+    private _pipeline: FramePipeline;
     private readonly _placeholder: RawTexture;
     private _model: ModelDescription | undefined;
     private _session: StylizationSession | undefined;
@@ -106,6 +108,9 @@ export class Stylization {
     private _disposed = false;
     private _lastError: StylizationError | undefined;
     private _released: Promise<void> | undefined;
+    /** The model to reload when the engine restores a lost device. */
+    private _modelToRestore: ModelDescription | undefined;
+    private readonly _observers: Array<() => void> = [];
 
     /** @internal use `scene.enableStylization`. */
     public constructor(
@@ -136,12 +141,7 @@ export class Stylization {
             engine,
             shaderLanguage: engine.isWebGPU ? ShaderLanguage.WGSL : ShaderLanguage.GLSL,
         });
-        this._pipeline = new FramePipeline(scene, {
-            getFrame: () => this._postProcess.inputTexture?.texture ?? null,
-            onResult: (inferenceMs) => this.onFrameStylizedObservable.notifyObservers({ inferenceMs, framesStylized: this._pipeline.counters.framesStylized }),
-            onError: (error) => this._reportError(error),
-        });
-        this._pipeline.active = this._enabled;
+        this._pipeline = this._createPipeline();
         this._postProcess.onApplyObservable.add((effect) => {
             const texture = this._pipeline.texture;
             effect.setTexture("stylizedSampler", texture ?? this._placeholder);
@@ -149,6 +149,51 @@ export class Stylization {
             effect.setFloat("stylizedFlip", this._pipeline.stylizedFlip);
         });
         this._postProcess.onBeforeRenderObservable.add(() => this._updateShape());
+        const observe = <T>(observable: Observable<T>, callback: (value: T) => void) => {
+            const observer: Observer<T> | null = observable.add(callback);
+            this._observers.push(() => observable.remove(observer));
+        };
+        observe(this.camera.onDisposeObservable, () => this.dispose());
+        observe(engine.onContextLostObservable, () => this._onDeviceLost());
+        observe(engine.onContextRestoredObservable, () => this._onDeviceRestored());
+    }
+
+    private _createPipeline(): FramePipeline {
+        const pipeline = new FramePipeline(this.scene, {
+            getFrame: () => this._postProcess.inputTexture?.texture ?? null,
+            onResult: (inferenceMs) => this.onFrameStylizedObservable.notifyObservers({ inferenceMs, framesStylized: pipeline.counters.framesStylized }),
+            onError: (error) => this._reportError(error),
+        });
+        pipeline.active = this._enabled;
+        return pipeline;
+    }
+
+    /**
+     * The session and every GPU resource died with the device: drop them (without waiting on work that will never
+     * finish), tell the user, and reload the model when the engine has restored its device.
+     */
+    private _onDeviceLost(): void {
+        if (this._disposed || !this._session) {
+            return;
+        }
+        const lost = { pipeline: this._pipeline, session: this._session };
+        this._modelToRestore = this._model;
+        this._session = undefined;
+        this._loadToken++;
+        lost.pipeline.active = false;
+        this._pipeline = this._createPipeline();
+        this._shapeKey = "";
+        void lost.pipeline.dispose().then(() => lost.session.dispose()).catch(() => undefined);
+        const what = this.scene.getEngine().isWebGPU ? "GPU device" : "WebGL context";
+        this._reportError(new DeviceLostError(`the ${what} was lost; stylization is paused (the scene renders unstylized) and resumes by itself once the engine restores the ${what}.`));
+    }
+
+    private _onDeviceRestored(): void {
+        const model = this._modelToRestore;
+        this._modelToRestore = undefined;
+        if (model && !this._disposed) {
+            this.setModel(model.bytes, { name: model.name }).catch(() => undefined); // failures are reported by setModel
+        }
     }
 
     // ---- model ------------------------------------------------------------------------------------------------
@@ -158,30 +203,32 @@ export class Stylization {
      * black frame shows. Rejects with a {@link StylizationError} (also emitted on `onErrorObservable`); on failure the
      * previous model, if any, stays in use.
      */
-    public async setModel(source: ModelSource, options: { onProgress?: (progress: ModelLoadProgress) => void; executionProvider?: ExecutionProviderOption } = {}): Promise<void> {
+    public async setModel(
+        source: ModelSource,
+        options: { onProgress?: (progress: ModelLoadProgress) => void; executionProvider?: ExecutionProviderOption; /** Name used in messages (default: the URL's file name). */ name?: string } = {}
+    ): Promise<void> {
         const token = ++this._loadToken;
         if (options.executionProvider) {
             this._requestedProvider = options.executionProvider;
         }
         try {
             const bytes = await loadModelBytes(source, options.onProgress);
-            const model = describeModel(bytes, modelSourceName(source));
+            const model = describeModel(bytes, options.name ?? modelSourceName(source));
             const provider = await resolveExecutionProvider(this.scene, this._requestedProvider);
             const engine = this.scene.getEngine();
-            if (provider === "webgpu" && !engine.isWebGPU && !("gpu" in navigator)) {
-                throw new ExecutionProviderError("webgpu", "the webgpu execution provider needs a browser with WebGPU; use \"wasm\" or \"auto\"");
-            }
             const device = engine.isWebGPU && provider === "webgpu" ? (engine as WebGPUEngine)._device : undefined;
+            // Resolved before anything changes: a contract that cannot apply leaves the current model running.
+            const config = resolvePreprocessConfig(model.declared, this._overrides);
             const session = await StylizationSession.CreateAsync(model, { provider, device });
+            await this._pipeline.whenIdle();
             if (token !== this._loadToken || this._disposed) {
                 await session.dispose(); // a newer setModel or a dispose won
                 return;
             }
-            await this._pipeline.whenIdle();
             const previous = this._session;
             this._model = model;
             this._session = session;
-            this._config = resolvePreprocessConfig(model.declared, this._overrides);
+            this._config = config;
             this._shapeKey = "";
             this._pipeline.setSession(session);
             this._updateShape();
@@ -370,12 +417,15 @@ export class Stylization {
         }
         this._disposed = true;
         this._loadToken++;
+        this._observers.forEach((remove) => remove());
         this._postProcess.dispose(this.camera);
         this._placeholder.dispose();
         const session = this._session;
         this._session = undefined;
         // The session goes only after the pipeline's inference in flight (if any) has finished with it.
         this._released = this._pipeline.dispose().then(() => session?.dispose());
+        this.onDisposeObservable.notifyObservers(this);
+        this.onDisposeObservable.clear();
         this.onFrameStylizedObservable.clear();
         this.onErrorObservable.clear();
         this.onModelReadyObservable.clear();

@@ -58,9 +58,9 @@ export function RegisterStylizationSceneComponent(): void {
             stylization = new Stylization(this, resolved);
             this._stylizations.set(resolved.camera, stylization);
             const map = this._stylizations;
-            stylization.camera.onDisposeObservable.addOnce(() => {
+            // However it goes (dispose(), disable, camera disposal), a disposed handle leaves the scene.
+            stylization.onDisposeObservable.add(() => {
                 if (map.get(stylization.camera) === stylization) {
-                    stylization.dispose();
                     map.delete(stylization.camera);
                 }
             });
@@ -77,8 +77,7 @@ export function RegisterStylizationSceneComponent(): void {
         }
         for (const [cam, stylization] of [...all]) {
             if (!camera || cam === camera) {
-                stylization.dispose();
-                all.delete(cam);
+                stylization.dispose(); // removes itself from the map
             }
         }
     };

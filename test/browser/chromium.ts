@@ -3,8 +3,7 @@
  * (presenting a WebGPU canvas headless kills the device), so pages run headful under Xvfb when DISPLAY is set.
  */
 import { chromium, type Browser, type Page } from "playwright-core";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startServer } = require("../../scripts/server.cjs") as { startServer: (o: { port: number; isolated: boolean }) => Promise<{ url: string; close: () => Promise<void> }> };
+import { startServer } from "../../scripts/server.cjs";
 
 export type EngineKind = "webgpu" | "webgl";
 
@@ -53,7 +52,7 @@ export interface DemoPage {
 
 /** Opens the demo with query parameters and waits for `window.demo`. */
 export async function openDemo(session: BrowserSession, query: Record<string, string>, timeout = 120_000): Promise<DemoPage> {
-    const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
+    const page = await session.browser.newPage({ viewport: { width: Number(process.env.VIEW_W ?? 320), height: Number(process.env.VIEW_H ?? 240) } });
     const errors: string[] = [];
     const logs: string[] = [];
     page.on("console", (m) => {

@@ -110,6 +110,51 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
     });
 });
 
+describe.each(["webgpu", "webgl"] as const)("%s engine: losing the device", (engine) => {
+    test("reports DeviceLostError, keeps the loop alive, and resumes stylizing after the engine restores the device", async () => {
+        const demo = await openDemo(session, { engine, scene: "test", size: "64x64", hud: "0", height: "64", ep: "wasm", model: "test/models/identity.onnx" });
+        await waitForStylizedFrames(demo.page, 1);
+        const lost = await demo.page.evaluate(async () => {
+            const { engine, stylization } = (window as any).demo;
+            const errors: string[] = [];
+            stylization.onErrorObservable.add((e: Error) => errors.push(`${e.name}: ${e.message}`));
+            const restored = new Promise((r) => engine.onContextRestoredObservable.addOnce(r));
+            if (engine.isWebGPU) {
+                engine._device.destroy();
+            } else {
+                const ext = engine._gl.getExtension("WEBGL_lose_context");
+                ext.loseContext();
+                setTimeout(() => ext.restoreContext(), 200);
+            }
+            await restored;
+            return errors;
+        });
+        expect(lost).toHaveLength(1);
+        expect(lost[0]).toMatch(/^DeviceLostError: the (GPU device|WebGL context) was lost; stylization is paused.*resumes by itself/);
+        await waitForStylizedFrames(demo.page, 2);
+        const after = await demo.page.evaluate(() => ({ model: (window as any).demo.stylization.model.name, error: (window as any).demo.stylization.lastError ?? null }));
+        expect(after).toEqual({ model: "identity.onnx", error: null });
+        await demo.page.close();
+    });
+});
+
+describe("execution provider availability", () => {
+    test("without WebGPU in the browser, 'webgpu' gives ExecutionProviderError and 'auto' picks wasm on WebGL2", async () => {
+        const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
+        await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined, configurable: true }));
+        await page.goto(`${session.baseUrl}/?engine=webgl&scene=test&size=64x64&hud=0&height=64&model=test/models/identity.onnx&ep=webgpu`);
+        await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 120_000 });
+        const result = await page.evaluate(async () => {
+            const { scene, error } = (window as any).demo;
+            const st = await scene.enableStylization("test/models/identity.onnx", { executionProvider: "auto" });
+            return { error, auto: st.stats.executionProvider };
+        });
+        expect(result.error).toMatch(/^ExecutionProviderError: .*needs a browser with WebGPU/);
+        expect(result.auto).toBe("wasm");
+        await page.close();
+    });
+});
+
 describe("WebGPU zero-copy", () => {
     /** Counts GPUBuffer.mapAsync calls (every CPU readback of GPU data goes through it). */
     async function countMapsPerFrame(ep: string): Promise<{ maps: number; frames: number; stylized: number }> {
@@ -146,6 +191,6 @@ describe("WebGPU zero-copy", () => {
         expect(zeroCopy.maps).toBe(0);
         const readback = await countMapsPerFrame("wasm");
         expect(readback.stylized).toBeGreaterThan(2);
-        expect(readback.maps).toBeGreaterThanOrEqual(readback.stylized);
+        expect(readback.maps).toBeGreaterThanOrEqual(readback.stylized - 1); // one map may straddle the window's start
     });
 });

@@ -117,6 +117,31 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), predicted, true)).toBeLessThanOrEqual(1);
     });
 
+    test.each(["bilinear", "nearest"] as const)("%s resampling to a smaller inference size matches the CPU reference", async (resize) => {
+        await demo.page.evaluate(() => ((window as any).demo.stylization.targetHeight = 32));
+        await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[0,1]", resize });
+        const { input } = await readTensors(demo.page);
+        const expected = preprocessFrame(frame, 32, 32, resolvePreprocessConfig({ inputRange: "[0,1]", resize }));
+        // Halving samples exactly between 2x2 texels (weights 0.5, exact in any filtering precision) or picks one.
+        expect(maxAbsDiff(input, expected)).toBeLessThan(2e-5);
+        await demo.page.evaluate(() => ((window as any).demo.stylization.targetHeight = 64));
+    });
+
+    test("a fixed-size model runs at its own size whatever targetHeight says", async () => {
+        await demo.page.evaluate(async () => {
+            const st = (window as any).demo.stylization;
+            st.targetHeight = 32;
+            await st.setModel("test/models/identity-64.onnx");
+        });
+        await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[0,1]" });
+        const stats = await demo.page.evaluate(() => (window as any).demo.stylization.stats);
+        expect([stats.inferenceWidth, stats.inferenceHeight]).toEqual([64, 64]);
+        const { input, output } = await readTensors(demo.page);
+        expect(maxAbsDiff(input, identityCapture)).toBeLessThan(1e-6);
+        expect(maxAbsDiff(output, input)).toBeLessThan(OutputTolerance[ep]);
+        await demo.page.evaluate(() => ((window as any).demo.stylization.targetHeight = 64));
+    });
+
     test("a generator's output and on-screen pixels equal onnxruntime-node's for the same input", async () => {
         await demo.page.evaluate((m) => (window as any).demo.stylization.setModel(`test/models/${m}`), generator);
         await stylizeWith(demo.page, {});

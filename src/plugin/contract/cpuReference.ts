@@ -87,6 +87,9 @@ export function postprocessTensor(tensor: Float32Array, width: number, height: n
         throw new RangeError(`tensor holds ${tensor.length} values; a 3x${height}x${width} output needs ${3 * plane}`);
     }
     const result = out ?? new Uint8Array(plane * 4);
+    if (result.length !== plane * 4) {
+        throw new RangeError(`output holds ${result.length} bytes; a ${width}x${height} RGBA image needs ${plane * 4}`);
+    }
     for (let y = 0; y < height; y++) {
         const row = p.flipY ? height - 1 - y : y;
         for (let x = 0; x < width; x++) {

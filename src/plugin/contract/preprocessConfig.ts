@@ -101,7 +101,7 @@ export function resolvePreprocessConfig(...layers: Array<Partial<PreprocessConfi
             continue;
         }
         for (const [key, value] of Object.entries(layer)) {
-            if (!(key in DefaultPreprocessConfig)) {
+            if (!Object.hasOwn(DefaultPreprocessConfig, key)) {
                 throw new PreprocessConfigError(`preprocess.${key} is not a preprocessing option; known options: ${Object.keys(DefaultPreprocessConfig).join(", ")}`);
             }
             if (value !== undefined) {

@@ -91,7 +91,7 @@ export class StylizationSession {
         let ort: OrtModule;
         let ep: Ort.InferenceSession.ExecutionProviderConfig;
         if (provider === "webgpu") {
-            if (typeof navigator === "undefined" || !("gpu" in navigator)) {
+            if (typeof navigator === "undefined" || !navigator.gpu) {
                 throw new ExecutionProviderError("webgpu", `the webgpu execution provider needs a browser with WebGPU (navigator.gpu is missing). Use executionProvider "wasm" or "auto".`);
             }
             ort = await loadOrtWebGpu();
@@ -105,7 +105,8 @@ export class StylizationSession {
         }
         let session: Ort.InferenceSession;
         try {
-            session = await ort.InferenceSession.create(model.bytes, { executionProviders: [ep], graphOptimizationLevel: "all" });
+            // A copy: the wasm worker proxy takes ownership of (detaches) the buffer it is given.
+            session = await ort.InferenceSession.create(model.bytes.slice(), { executionProviders: [ep], graphOptimizationLevel: "all" });
         } catch (error) {
             throw sessionCreationError(model, provider, error);
         }

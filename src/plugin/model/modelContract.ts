@@ -63,8 +63,10 @@ function parseVec3(text: string | undefined): Vec3 | undefined {
     if (text === undefined) {
         return undefined;
     }
-    const parts = text.replace(/[[\]()\s]/g, "").split(",").map(Number);
-    return parts.length === 3 && parts.every(Number.isFinite) ? [parts[0], parts[1], parts[2]] : undefined;
+    const parts = text.replace(/[[\]()\s]/g, "").split(",");
+    const values = parts.map(Number);
+    // Number("") is 0: an empty part ("0.5,,0.5") is a typo, not a zero.
+    return parts.length === 3 && parts.every((p) => p !== "") && values.every(Number.isFinite) ? [values[0], values[1], values[2]] : undefined;
 }
 
 function parseBool(text: string | undefined): boolean | undefined {
@@ -103,7 +105,10 @@ export function readDeclaredContract(metadata: Record<string, string>, warnings:
     };
     take("inputRange", MetadataKeys.inputRange, (t) => parseEnum(t, InputRanges));
     take("mean", MetadataKeys.mean, parseVec3);
-    take("std", MetadataKeys.std, parseVec3);
+    take("std", MetadataKeys.std, (t) => {
+        const std = parseVec3(t);
+        return std?.every((v) => v > 0) ? std : undefined;
+    });
     take("channelOrder", MetadataKeys.channelOrder, (t) => parseEnum(t, ChannelOrders));
     take("colorSpace", MetadataKeys.colorSpace, (t) => parseEnum(t, ColorSpaces));
     take("flipY", MetadataKeys.flipY, parseBool);

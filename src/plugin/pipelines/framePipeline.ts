@@ -285,14 +285,27 @@ export class FramePipeline {
                 this._resultReady = true;
                 this._options.onResult(ms);
             },
-            (error: unknown) => {
+            async (error: unknown) => {
                 this._idle();
-                if (!this._disposed) {
-                    this.active = false; // stop stylizing; the scene keeps rendering the original frame
+                if (this._disposed) {
+                    return;
+                }
+                this.active = false; // stop stylizing; the scene keeps rendering the original frame
+                // Work in flight fails first when the device is lost; the handle reports the loss itself.
+                if (!(await this._deviceLost())) {
                     this._options.onError(asStylizationError(error, (message, cause) => new InferenceError(message, { cause })));
                 }
             }
         );
+    }
+
+    /** Whether the device is lost; WebGPU announces it asynchronously, so a failure waits briefly for the news. */
+    private async _deviceLost(): Promise<boolean> {
+        if (this._engine.isWebGPU) {
+            const lost = (this._engine as WebGPUEngine)._device.lost.then(() => true);
+            return Promise.race([lost, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 100))]);
+        }
+        return (this._engine as Engine)._gl?.isContextLost() ?? false;
     }
 
     private _idle(): void {
