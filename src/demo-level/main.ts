@@ -69,7 +69,8 @@ async function main(): Promise<void> {
     if (stylize) {
         try {
             demo.stylization = await scene.enableStylization(model, {
-                executionProvider: (params.get("ep") as ExecutionProviderOption) ?? "auto",
+                // On a software GPU (SwiftShader) the WebGPU provider is ~100x slower than wasm: keep the demo fluid.
+                executionProvider: (params.get("ep") as ExecutionProviderOption) ?? ((await api.hasHardwareWebGpu()) ? "auto" : "wasm"),
                 targetHeight: Number(params.get("height") ?? 256),
                 onProgress: ({ loaded, total }) => (hud.textContent = `loading model… ${total ? Math.round((100 * loaded) / total) + "%" : `${loaded} bytes`}`),
             });

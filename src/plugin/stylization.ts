@@ -45,8 +45,11 @@ export interface FrameStylizedEvent {
 
 const ViewIndex: Record<StylizationView, number> = { stylized: 0, original: 1, split: 2, difference: 3 };
 
-/** A software adapter (SwiftShader, llvmpipe) runs the WebGPU EP far slower than wasm. */
-async function hasHardwareWebGpu(): Promise<boolean> {
+/**
+ * Whether the browser offers a hardware WebGPU adapter. A software adapter (SwiftShader, llvmpipe) runs the WebGPU EP
+ * far slower than wasm, so apps may prefer `executionProvider: "wasm"` when this is false.
+ */
+export async function hasHardwareWebGpu(): Promise<boolean> {
     if (typeof navigator === "undefined" || !navigator.gpu) {
         return false;
     }

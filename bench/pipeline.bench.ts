@@ -1,0 +1,141 @@
+/**
+ * Where the time goes, per engine and execution provider: frame times with stylization off and on (does the loop
+ * stall?), inference time as the pipeline sees it (capture to result), frames stylized vs skipped, and onnxruntime-node
+ * on the same model and size as the native reference. Writes bench/report/pipeline.md.
+ *
+ *   npm run bench            (needs the demo built: npm run pretest or npm run build:demo; WebGPU needs Xvfb)
+ *
+ * Everything here is SwiftShader on 2 CPU cores: compare ratios within one run, not absolute times.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as ort from "onnxruntime-node";
+import { openBrowser, openDemo, type BrowserSession } from "../test/browser/chromium";
+
+const Seconds = Number(process.env.BENCH_SECONDS ?? 6);
+const Cases: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" | "webgl"; height: number }> = [
+    { engine: "webgl", ep: "wasm", height: 128 },
+    { engine: "webgl", ep: "wasm", height: 256 },
+    { engine: "webgl", ep: "webgl", height: 128 },
+    { engine: "webgl", ep: "webgl", height: 256 },
+    { engine: "webgl", ep: "webgpu", height: 128 },
+    { engine: "webgpu", ep: "wasm", height: 128 },
+    { engine: "webgpu", ep: "wasm", height: 256 },
+    { engine: "webgpu", ep: "webgpu", height: 128 },
+];
+const Model = "models/ink-wash.onnx";
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+interface Window_ {
+    p50: number;
+    p95: number;
+    max: number;
+    fps: number;
+}
+
+function summarize(intervals: number[]): Window_ {
+    const sorted = [...intervals].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+    const total = intervals.reduce((a, b) => a + b, 0);
+    return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? NaN, fps: (1000 * intervals.length) / total };
+}
+
+async function frameIntervals(page: import("playwright-core").Page, seconds: number): Promise<number[]> {
+    return page.evaluate(
+        (ms) =>
+            new Promise<number[]>((resolve) => {
+                const { scene } = (window as any).demo;
+                const out: number[] = [];
+                let last = performance.now();
+                const obs = scene.onAfterRenderObservable.add(() => {
+                    const now = performance.now();
+                    out.push(now - last);
+                    last = now;
+                });
+                setTimeout(() => {
+                    scene.onAfterRenderObservable.remove(obs);
+                    resolve(out.slice(1));
+                }, ms);
+            }),
+        seconds * 1000
+    );
+}
+
+async function nodeReference(height: number, width: number): Promise<number> {
+    const session = await ort.InferenceSession.create(path.join(here, "..", Model), { intraOpNumThreads: 2 });
+    const input = new ort.Tensor("float32", new Float32Array(3 * height * width).fill(0.1), [1, 3, height, width]);
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+        const t = performance.now();
+        await session.run({ input });
+        times.push(performance.now() - t);
+    }
+    await session.release();
+    return times.sort((a, b) => a - b)[3];
+}
+
+async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Promise<string> {
+    const demo = await openDemo(session, { engine: c.engine, ep: c.ep, height: String(c.height), hud: "0" });
+    const error = await demo.page.evaluate(() => (window as any).demo.error);
+    if (error) {
+        await demo.page.close();
+        return `| ${c.engine} | ${c.ep} | ${c.height} | failed: ${error} |||||||`;
+    }
+    await demo.page.evaluate(() => ((window as any).demo.stylization.enabled = false));
+    const off = summarize(await frameIntervals(demo.page, Seconds / 2));
+    await demo.page.evaluate(() => ((window as any).demo.stylization.enabled = true));
+    await demo.page.waitForFunction(() => (window as any).demo.stylization.stats.framesStylized > 1, null, { timeout: 120_000 });
+    const before = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
+    const inferTimes: number[] = await demo.page.evaluate(() => {
+        const w = window as any;
+        w.__infer = [];
+        w.demo.stylization.onFrameStylizedObservable.add((e: { inferenceMs: number }) => w.__infer.push(e.inferenceMs));
+        return [];
+    });
+    const on = summarize(await frameIntervals(demo.page, Seconds));
+    const after = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
+    inferTimes.push(...(await demo.page.evaluate(() => (window as any).__infer as number[])));
+    await demo.page.close();
+    const sortedInfer = inferTimes.sort((a, b) => a - b);
+    const medianInfer = sortedInfer[Math.floor(sortedInfer.length / 2)] ?? NaN;
+    const native = await nodeReference(after.inferenceHeight, after.inferenceWidth);
+    const stylized = after.framesStylized - before.framesStylized;
+    const skipped = after.framesSkipped - before.framesSkipped;
+    const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
+    return `| ${c.engine} | ${c.ep}${after.zeroCopy ? " (zero-copy)" : ""} | ${after.inferenceWidth}x${after.inferenceHeight} | ${f(off.fps)} / ${f(on.fps)} | ${f(off.p95)} / ${f(on.p95)} | ${f(on.max)} | ${f(medianInfer)} | ${f(native)} (${f(medianInfer / native)}x) | ${stylized} / ${skipped} |`;
+}
+
+async function main(): Promise<void> {
+    const session = await openBrowser();
+    const rows: string[] = [];
+    try {
+        for (const c of Cases) {
+            const row = await benchCase(session, c);
+            console.log(row);
+            rows.push(row);
+        }
+    } finally {
+        await session.close();
+    }
+    const report = [
+        `# Pipeline benchmark`,
+        ``,
+        `${new Date().toISOString()} · model \`${Model}\` · demo scene 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
+        `Compare ratios within this run; absolute times say nothing about a real GPU.`,
+        ``,
+        `| engine | provider | inference size | fps off / on | p95 frame ms off / on | max frame ms on | inference ms (capture→result, median) | onnxruntime-node ms (ratio) | stylized / skipped |`,
+        `|---|---|---|---|---|---|---|---|---|`,
+        ...rows,
+        ``,
+    ].join("\n");
+    const out = path.join(here, "report", "pipeline.md");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, report);
+    console.log(`\nwrote ${path.relative(process.cwd(), out)}`);
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});
