@@ -8,7 +8,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export default (_env, argv) => ({
     mode: argv.mode ?? "production",
     entry: { demo: "./src/demo-level/main.ts" },
-    output: { path: path.join(root, "dist-demo"), filename: "[name].[contenthash:8].js", chunkFilename: "[name].[contenthash:8].js", clean: true },
+    // DEMO_DIST lets two builds (and their test servers) coexist, e.g. while another checkout's tests run.
+    output: { path: path.resolve(root, process.env.DEMO_DIST ?? "dist-demo"), filename: "[name].[contenthash:8].js", chunkFilename: "[name].[contenthash:8].js", clean: true },
     devtool: "source-map",
     resolve: {
         extensions: [".ts", ".js"],

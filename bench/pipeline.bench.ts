@@ -80,30 +80,36 @@ async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Pr
     const error = await demo.page.evaluate(() => (window as any).demo.error);
     if (error) {
         await demo.page.close();
-        return `| ${c.engine} | ${c.ep} | ${c.height} | failed: ${error} |||||||`;
+        return `| ${c.engine} | ${c.ep} | ${c.height} | failed: ${error} ||||||||`;
     }
     await demo.page.evaluate(() => ((window as any).demo.stylization.enabled = false));
     const off = summarize(await frameIntervals(demo.page, Seconds / 2));
     await demo.page.evaluate(() => ((window as any).demo.stylization.enabled = true));
     await demo.page.waitForFunction(() => (window as any).demo.stylization.stats.framesStylized > 1, null, { timeout: 120_000 });
     const before = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
-    const inferTimes: number[] = await demo.page.evaluate(() => {
+    const inferTimes: number[] = [];
+    await demo.page.evaluate(() => {
         const w = window as any;
         w.__infer = [];
-        w.demo.stylization.onFrameStylizedObservable.add((e: { inferenceMs: number }) => w.__infer.push(e.inferenceMs));
-        return [];
+        w.__stages = [];
+        w.demo.stylization.onFrameStylizedObservable.add((e: { inferenceMs: number }) => {
+            w.__infer.push(e.inferenceMs);
+            w.__stages.push(w.demo.stylization.stats.lastStages);
+        });
     });
     const on = summarize(await frameIntervals(demo.page, Seconds));
     const after = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
     inferTimes.push(...(await demo.page.evaluate(() => (window as any).__infer as number[])));
+    const stages: Array<{ readback: number; inference: number; postprocess: number }> = await demo.page.evaluate(() => (window as any).__stages);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+    const stageText = ["readback", "inference", "postprocess"].map((k) => median(stages.map((s) => s[k as keyof typeof s])).toFixed(1)).join(" / ");
     await demo.page.close();
-    const sortedInfer = inferTimes.sort((a, b) => a - b);
-    const medianInfer = sortedInfer[Math.floor(sortedInfer.length / 2)] ?? NaN;
+    const medianInfer = median(inferTimes);
     const native = await nodeReference(after.inferenceHeight, after.inferenceWidth);
     const stylized = after.framesStylized - before.framesStylized;
     const skipped = after.framesSkipped - before.framesSkipped;
     const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
-    return `| ${c.engine} | ${c.ep}${after.zeroCopy ? " (zero-copy)" : ""} | ${after.inferenceWidth}x${after.inferenceHeight} | ${f(off.fps)} / ${f(on.fps)} | ${f(off.p95)} / ${f(on.p95)} | ${f(on.max)} | ${f(medianInfer)} | ${f(native)} (${f(medianInfer / native)}x) | ${stylized} / ${skipped} |`;
+    return `| ${c.engine} | ${c.ep}${after.zeroCopy ? " (zero-copy)" : ""} | ${after.inferenceWidth}x${after.inferenceHeight} | ${f(off.fps)} / ${f(on.fps)} | ${f(off.p95)} / ${f(on.p95)} | ${f(on.max)} | ${f(medianInfer)} | ${stageText} | ${f(native)} (${f(medianInfer / native)}x) | ${stylized} / ${skipped} |`;
 }
 
 async function main(): Promise<void> {
@@ -124,8 +130,8 @@ async function main(): Promise<void> {
         `${new Date().toISOString()} · model \`${Model}\` · demo scene 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
         `Compare ratios within this run; absolute times say nothing about a real GPU.`,
         ``,
-        `| engine | provider | inference size | fps off / on | p95 frame ms off / on | max frame ms on | inference ms (capture→result, median) | onnxruntime-node ms (ratio) | stylized / skipped |`,
-        `|---|---|---|---|---|---|---|---|---|`,
+        `| engine | provider | inference size | fps off / on | p95 frame ms off / on | max frame ms on | capture→result ms (median) | readback / inference / postprocess ms (median) | onnxruntime-node ms (ratio to capture→result) | stylized / skipped |`,
+        `|---|---|---|---|---|---|---|---|---|---|`,
         ...rows,
         ``,
     ].join("\n");

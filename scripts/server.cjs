@@ -21,7 +21,7 @@ function startServer({ port = 8080, host = "127.0.0.1", isolated = true } = {}) 
     const mounts = [
         ["/test/models", sirv(path.join(root, "test", "models"), options)],
         ["/models", sirv(path.join(root, "models"), options)],
-        ["", sirv(path.join(root, "dist-demo"), { ...options, single: false })],
+        ["", sirv(path.resolve(root, process.env.DEMO_DIST ?? "dist-demo"), { ...options, single: false })],
     ];
     const server = http.createServer((req, res) => {
         if (isolated) {

@@ -1,6 +1,7 @@
 /** The library without side effects: call `RegisterStylizationSceneComponent()` to add the Scene methods. */
 export * from "./stylizationSceneComponent.pure.js";
 export * from "./stylization.js";
+export type { StageTimes } from "./pipelines/framePipeline.js";
 export * from "./options.js";
 export * from "./errors.js";
 export * from "./contract/preprocessConfig.js";

@@ -17,7 +17,7 @@ import { StylizationError, DeviceLostError, asStylizationError } from "./errors.
 import { StylizationSession, type ExecutionProvider } from "./infer/inferenceSession.js";
 import { loadModelBytes, modelSourceName, type ModelLoadProgress, type ModelSource } from "./model/loadModel.js";
 import { describeModel, type ModelDescription } from "./model/modelContract.js";
-import { FramePipeline } from "./pipelines/framePipeline.js";
+import { FramePipeline, type StageTimes } from "./pipelines/framePipeline.js";
 import { checkTargetHeight, checkUnit, checkView, inferenceSize, type ExecutionProviderOption, type ResolvedStylizationOptions, type StylizationView } from "./options.js";
 
 /** Live figures of a stylization. */
@@ -35,6 +35,8 @@ export interface StylizationStats {
     framesStylized: number;
     /** Frames rendered while an inference was in flight (not captured). */
     framesSkipped: number;
+    /** Where the last stylized frame's time went, in ms. */
+    lastStages: StageTimes;
 }
 
 /** Payload of `onFrameStylizedObservable`. */
@@ -364,6 +366,7 @@ export class Stylization {
             averageInferenceMs: c.framesStylized ? c.totalInferenceMs / c.framesStylized : 0,
             framesStylized: c.framesStylized,
             framesSkipped: c.framesSkipped,
+            lastStages: { ...c.lastStages },
         };
     }
 

@@ -170,6 +170,14 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         expect(after.framesStylized).toBeGreaterThanOrEqual(before.framesStylized + 3);
         expect(after.lastInferenceMs).toBeGreaterThan(0);
         expect(after.averageInferenceMs).toBeGreaterThan(0);
+        // Stage times: a readback path spends time before and after the network; zero-copy does neither on the CPU.
+        expect(after.lastStages.inference).toBeGreaterThan(0);
+        if (engine === "webgpu" && ep === "webgpu") {
+            expect(after.lastStages).toMatchObject({ readback: 0, postprocess: 0 });
+        } else {
+            expect(after.lastStages.readback).toBeGreaterThan(0);
+            expect(after.lastStages.postprocess).toBeGreaterThan(0);
+        }
         // The loop rendered frames while inferences were in flight.
         expect(after.framesSkipped).toBeGreaterThan(before.framesSkipped);
         await demo.page.evaluate(() => ((window as any).demo.stylization.targetHeight = 64));

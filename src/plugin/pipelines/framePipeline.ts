@@ -25,8 +25,22 @@ import { InferenceError, asStylizationError, type StylizationError } from "../er
 export interface PipelineCounters {
     framesStylized: number;
     framesSkipped: number;
+    /** Capture to result of the last stylized frame. */
     lastInferenceMs: number;
     totalInferenceMs: number;
+    /** Where the last frame's time went, in ms (see {@link StageTimes}). */
+    lastStages: StageTimes;
+}
+
+/**
+ * Stages of the last stylized frame. `readback`: from capture until the input tensor is on the CPU (GPU completion of
+ * the frame + transfer; 0 on zero-copy). `inference`: the session run (zero-copy: until the GPU finished it).
+ * `postprocess`: output tensor to image bytes on the CPU (0 on zero-copy, where a compute dispatch does it).
+ */
+export interface StageTimes {
+    readback: number;
+    inference: number;
+    postprocess: number;
 }
 
 export interface FramePipelineOptions {
@@ -43,7 +57,9 @@ interface PipelineShape {
 }
 
 export class FramePipeline {
-    public readonly counters: PipelineCounters = { framesStylized: 0, framesSkipped: 0, lastInferenceMs: 0, totalInferenceMs: 0 };
+    public readonly counters: PipelineCounters = { framesStylized: 0, framesSkipped: 0, lastInferenceMs: 0, totalInferenceMs: 0, lastStages: { readback: 0, inference: 0, postprocess: 0 } };
+    /** Stage times of the inference in flight, published when it completes. */
+    private _stages: StageTimes = { readback: 0, inference: 0, postprocess: 0 };
     /** When false, no frame is captured (the last result stays available). */
     public active = true;
     /** When true, no new frame is captured and the last result stays on screen. */
@@ -228,7 +244,7 @@ export class FramePipeline {
                 this._captured = true; // run after Babylon submits the frame, in onEndFrame
                 return;
             }
-            this._track(this._gpuCapture.read(this._inputCpu).then(() => this._runCpu(session, width, height, params)), started);
+            this._track(this._gpuCapture.read(this._inputCpu).then(() => this._runCpu(session, width, height, params, started)), started);
         } else {
             if (!this._glCapture!.dispatch(frame)) {
                 return;
@@ -239,22 +255,25 @@ export class FramePipeline {
                     if (!input) {
                         throw new InferenceError("the WebGL context was lost while reading the frame back; stylization stopped");
                     }
-                    return this._runCpu(session, width, height, params);
+                    return this._runCpu(session, width, height, params, started);
                 }),
                 started
             );
         }
     }
 
-    private async _runCpu(session: StylizationSession, width: number, height: number, params: PreprocessParams): Promise<void> {
+    private async _runCpu(session: StylizationSession, width: number, height: number, params: PreprocessParams, captured: number): Promise<void> {
+        const readAt = performance.now();
         // The wasm provider's worker proxy takes ownership of (detaches) the input buffer, so it gets a copy; the
         // reused capture buffer keeps the last input for readInputTensor().
         const output = await session.runCpu(this._inputCpu.slice(), width, height);
         if (this._disposed) {
             return;
         }
+        const inferredAt = performance.now();
         this._lastOutputCpu = output.data;
         this._texturePresent.prepare(output.data, output.width, output.height, params);
+        this._stages = { readback: readAt - captured, inference: inferredAt - readAt, postprocess: performance.now() - inferredAt };
     }
 
     private _runZeroCopy(): void {
@@ -266,7 +285,12 @@ export class FramePipeline {
         const device = (this._engine as WebGPUEngine)._device;
         // run() resolves once the work is submitted; onSubmittedWorkDone gives the back-pressure that keeps one in flight.
         this._track(
-            this._session.runGpu().then(() => device.queue.onSubmittedWorkDone()),
+            this._session
+                .runGpu()
+                .then(() => device.queue.onSubmittedWorkDone())
+                .then(() => {
+                    this._stages = { readback: 0, inference: performance.now() - started, postprocess: 0 };
+                }),
             started
         );
     }
@@ -282,6 +306,7 @@ export class FramePipeline {
                 this.counters.framesStylized++;
                 this.counters.lastInferenceMs = ms;
                 this.counters.totalInferenceMs += ms;
+                this.counters.lastStages = this._stages;
                 this._resultReady = true;
                 this._options.onResult(ms);
             },
