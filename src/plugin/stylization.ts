@@ -139,7 +139,7 @@ export class Stylization {
         this._placeholder = new RawTexture(new Uint8Array([0, 0, 0, 255]), 1, 1, Constants.TEXTUREFORMAT_RGBA, scene, false, false, Constants.TEXTURE_NEAREST_SAMPLINGMODE);
         this._placeholder.name = "stylizePlaceholder";
         this._postProcess = new PostProcess("stylization", CompositeShaderName, {
-            uniforms: ["settings", "stylizedFlip"],
+            uniforms: ["settings"],
             samplers: ["stylizedSampler"],
             size: 1,
             camera: this.camera,
@@ -151,7 +151,6 @@ export class Stylization {
             const texture = this._pipeline.texture;
             effect.setTexture("stylizedSampler", texture ?? this._placeholder);
             effect.setFloat4("settings", this._blend, ViewIndex[this._view], this._splitPosition, texture && this._enabled ? 1 : 0);
-            effect.setFloat("stylizedFlip", this._pipeline.stylizedFlip);
         });
         this._postProcess.onBeforeRenderObservable.add(() => this._updateShape());
         const observe = <T>(observable: Observable<T>, callback: (value: T) => void) => {

@@ -2,6 +2,8 @@
  * Composite: draws the scene frame and the stylized image according to the view mode. Both languages ship so that
  * Babylon never fetches its GLSL->WGSL compiler at run time on WebGPU.
  * view: 0 stylized (blended by `blend`), 1 original, 2 split (original left of `splitPosition`), 3 difference.
+ * The stylized image has row 0 at the top (uploaded rows, or compute-written texel rows) while vUV.y = 0 is the
+ * bottom on both engines, hence the flipped v when sampling it.
  */
 export const CompositeShaderName = "stylizeComposite";
 
@@ -11,10 +13,9 @@ varying vec2 vUV;
 uniform sampler2D textureSampler;
 uniform sampler2D stylizedSampler;
 uniform vec4 settings; // blend, view, splitPosition, hasResult
-uniform float stylizedFlip;
 void main(void) {
   vec4 original = texture2D(textureSampler, vUV);
-  vec2 suv = vec2(vUV.x, stylizedFlip > 0.5 ? 1.0 - vUV.y : vUV.y);
+  vec2 suv = vec2(vUV.x, 1.0 - vUV.y);
   vec4 stylized = vec4(texture2D(stylizedSampler, suv).rgb, original.a);
   float view = settings.y;
   if (settings.w < 0.5 || view > 0.5 && view < 1.5) {
@@ -40,11 +41,10 @@ var textureSampler: texture_2d<f32>;
 var stylizedSamplerSampler: sampler;
 var stylizedSampler: texture_2d<f32>;
 uniform settings: vec4f;
-uniform stylizedFlip: f32;
 @fragment
 fn main(input: FragmentInputs) -> FragmentOutputs {
   let original = textureSample(textureSampler, textureSamplerSampler, input.vUV);
-  let suv = vec2f(input.vUV.x, select(input.vUV.y, 1.0 - input.vUV.y, uniforms.stylizedFlip > 0.5));
+  let suv = vec2f(input.vUV.x, 1.0 - input.vUV.y);
   let stylized = vec4f(textureSample(stylizedSampler, stylizedSamplerSampler, suv).rgb, original.a);
   let s = uniforms.settings;
   var color = mix(original, stylized, s.x);

@@ -2,24 +2,22 @@
  * GPU versions of the contract. They apply exactly the formulas of `cpuReference.ts`, fed by the same
  * {@link PreprocessParams} packed by {@link packParams}; a browser test proves both GPU paths equal the CPU reference.
  *
- * Orientation: tensor row 0 is the top of the frame (image order) unless the contract flips it. Where a texture's
- * row 0 is the bottom (WebGL render targets, Babylon's WebGPU render targets), `srcFlip` says so.
+ * Orientation: tensor row 0 is the top of the frame (image order) unless the contract flips it. The captured frame
+ * texture has the bottom of the image at v = 0 on both engines (WebGL render targets, and Babylon's WebGPU render
+ * targets, which follow the same convention), so the shaders sample at v = 1 - (row + 0.5) / height.
  */
 import { type PreprocessParams } from "./preprocessConfig.js";
 
 /** The contract as five vec4 uniforms, the same layout in WGSL, GLSL and the uniform buffer. */
 export type PackedParams = [number[], number[], number[], number[], number[]];
 
-/**
- * @param srcFlip 1 when row 0 of the captured texture is the bottom of the frame.
- */
-export function packParams(p: PreprocessParams, width: number, height: number, srcFlip: number): PackedParams {
+export function packParams(p: PreprocessParams, width: number, height: number): PackedParams {
     return [
         [p.inScale[0], p.inScale[1], p.inScale[2], p.nearest],
         [p.inBias[0], p.inBias[1], p.inBias[2], p.flipY],
         [p.source[0], p.source[1], p.source[2], p.inConversion],
         [width, height, p.outScale, p.outBias],
-        [p.outConversion, p.clamp, srcFlip, 0],
+        [p.outConversion, p.clamp, 0, 0],
     ];
 }
 
@@ -51,8 +49,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let h = u32(size.y);
   if (id.x >= w || id.y >= h) { return; }
   let frameRow = select(f32(id.y), size.y - 1.0 - f32(id.y), params.p1.w > 0.5);
-  var uv = vec2f((f32(id.x) + 0.5) / size.x, (frameRow + 0.5) / size.y);
-  if (params.p4.z > 0.5) { uv.y = 1.0 - uv.y; }
+  let uv = vec2f((f32(id.x) + 0.5) / size.x, 1.0 - (frameRow + 0.5) / size.y);
   var rgb: vec4f;
   if (params.p0.w > 0.5) {
     let dims = vec2f(textureDimensions(frame, 0));
@@ -117,8 +114,7 @@ void main(void) {
   vec2 size = p3.xy;
   vec2 pixel = floor(gl_FragCoord.xy);
   float frameRow = p1.w > 0.5 ? size.y - 1.0 - pixel.y : pixel.y;
-  vec2 uv = vec2((pixel.x + 0.5) / size.x, (frameRow + 0.5) / size.y);
-  if (p4.z > 0.5) { uv.y = 1.0 - uv.y; }
+  vec2 uv = vec2((pixel.x + 0.5) / size.x, 1.0 - (frameRow + 0.5) / size.y);
   vec4 rgb;
   if (p0.w > 0.5) {
     vec2 dims = vec2(textureSize(textureSampler, 0));

@@ -117,14 +117,6 @@ export class FramePipeline {
         return (this._lastPresentWasGpu ? this._gpuPresent?.texture : this._texturePresent.texture) ?? undefined;
     }
 
-    /**
-     * Whether the stylized texture's row 0 is the bottom as the composite samples it. Uploaded images are top-down;
-     * WebGL textures and Babylon's WebGPU textures both put v = 0 at row 0, and the composite's v = 0 is the bottom.
-     */
-    public get stylizedFlip(): number {
-        return 1;
-    }
-
     /** Sets the inference size and contract; applied between inferences. */
     public configure(width: number, height: number, params: PreprocessParams): void {
         this._shape = { width, height, params };
@@ -179,8 +171,7 @@ export class FramePipeline {
             return true;
         }
         const { width, height, params } = shape;
-        const srcFlip = 1; // the captured frame texture has the bottom row at v = 0 on both engines
-        const packed = packParams(params, width, height, srcFlip);
+        const packed = packParams(params, width, height);
         if (this._gpuCapture) {
             this._gpuCapture.resize(width, height);
             this._gpuCapture.setParams(packed);
