@@ -82,6 +82,40 @@ write("generator-dynamic.onnx", generator({ dims: [1, 3, "H", "W"], metadata: de
 write("generator-64.onnx", generator({ dims: [1, 3, 64, 64], metadata: declared }));
 write("generator-linear-upsample.onnx", generator({ dims: [1, 3, "H", "W"], upsample: "linear", metadata: declared }));
 
+/**
+ * Small nets for contract diagnosis, without normalization layers (which would hide the input range): a 3x3 conv
+ * tuned for the input range the net "was trained on", LeakyRelu, a 1x1 conv, and a head for the output range.
+ * Random channel mixing makes RGB/BGR and flips distinguishable.
+ */
+function diagnosisNet({ inputScale, head }) {
+    let seed = 101;
+    const w = (name, shape, scale) => floatTensor(name, shape, seeded(shape.reduce((a, b) => a * b, 1), scale, seed++));
+    const nodes = [
+        node("Pad", ["input", "pads"], ["p"], { mode: "reflect" }),
+        node("Conv", ["p", "w1", "b1"], ["c1"], { kernel_shape: [3, 3] }),
+        node("LeakyRelu", ["c1"], ["a1"], { alpha: 0.1 }),
+        node("Conv", ["a1", "w2", "b2"], ["c2"], { kernel_shape: [1, 1] }),
+    ];
+    const initializers = [
+        int64Tensor("pads", [8], [0, 0, 1, 1, 0, 0, 1, 1]),
+        floatTensor("w1", [8, 3, 3, 3], seeded(216, 0.9 / inputScale, seed++)),
+        w("b1", [8], 0.3),
+        w("w2", [3, 8, 1, 1], 1.2),
+        w("b2", [3], 0.2),
+    ];
+    if (head === "tanh") {
+        nodes.push(node("Tanh", ["c2"], ["output"]));
+    } else {
+        // fast_neural_style-like: an unbounded 0..255 output, here sigmoid * 255 with some overshoot.
+        nodes.push(node("Sigmoid", ["c2"], ["s"]), node("Mul", ["s", "k"], ["output"]));
+        initializers.push(floatTensor("k", [1], [270]));
+    }
+    const dims = [1, 3, "H", "W"];
+    return encodeModel({ nodes, initializers, inputs: [valueInfo("input", dims)], outputs: [valueInfo("output", dims)] });
+}
+write("diagnose-tanh.onnx", diagnosisNet({ inputScale: 1, head: "tanh" }));
+write("diagnose-0-255.onnx", diagnosisNet({ inputScale: 255, head: "0-255" }));
+
 // Error paths.
 write("guide-6ch.onnx", encodeModel({
     nodes: [node("Conv", ["input", "w"], ["output"], { kernel_shape: [1, 1] })],

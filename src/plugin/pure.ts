@@ -8,5 +8,6 @@ export * from "./contract/preprocessConfig.js";
 export * from "./contract/cpuReference.js";
 export * from "./model/loadModel.js";
 export * from "./model/modelContract.js";
-export { readOnnxModelInfo, OnnxParseError, type OnnxModelInfo } from "./model/onnxModelInfo.js";
+export { readOnnxModelInfo, withMetadata, withFixedImageSize, OnnxParseError, type OnnxModelInfo } from "./model/onnxModelInfo.js";
+export * from "./diagnose/diagnoseContract.js";
 export { StylizationSession, type ExecutionProvider } from "./infer/inferenceSession.js";

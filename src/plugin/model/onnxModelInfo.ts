@@ -349,3 +349,30 @@ export function withFixedImageSize(bytes: Uint8Array, height: number, width: num
   if (!graphSeen) throw new OnnxParseError('not an ONNX model: no graph found');
   return concat(parts);
 }
+
+/**
+ * Returns a copy of the model with `entries` written into `metadata_props`: an existing entry with the same key is
+ * replaced, the others are kept, and a key whose value is undefined is removed. Weights are copied, never decoded.
+ */
+export function withMetadata(bytes: Uint8Array, entries: Record<string, string | undefined>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let graphSeen = false;
+  for (const top of fields(bytes, 0, bytes.length)) {
+    if (top.no === 7) graphSeen = true;
+    if (top.no === 14) {
+      expectWire(top, LEN, 'ModelProto');
+      let key = '';
+      for (const f of fields(bytes, top.start, top.end)) if (f.no === 1) key = str(bytes, f, 'StringStringEntryProto');
+      if (Object.hasOwn(entries, key)) continue; // rewritten below (or removed)
+    }
+    parts.push(bytes.subarray(top.at, top.end));
+  }
+  if (!graphSeen) throw new OnnxParseError('not an ONNX model: no graph found');
+  const encoder = new TextEncoder();
+  for (const [key, value] of Object.entries(entries)) {
+    if (value === undefined) continue;
+    const entry = [...lengthDelimited(1, encoder.encode(key)), ...lengthDelimited(2, encoder.encode(value))];
+    parts.push(new Uint8Array(lengthDelimited(14, entry)));
+  }
+  return concat(parts);
+}

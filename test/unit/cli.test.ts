@@ -1,0 +1,84 @@
+/** The babylon-stylize CLI, run as a user would (through tsx on the sources). */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { PNG } from "pngjs";
+import { postprocessTensor, preprocessFrame, type RgbaFrame } from "../../src/plugin/contract/cpuReference";
+import { resolvePreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+import { describeModel } from "../../src/plugin/model/modelContract";
+
+const root = path.join(__dirname, "..", "..");
+const model = path.join(root, "test", "models", "diagnose-tanh.onnx");
+const W = 32;
+const H = 20;
+let dir: string;
+
+function cli(...args: string[]) {
+    const result = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "src", "cli", "main.ts"), ...args], { encoding: "utf8", cwd: dir });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+function writePng(file: string, frame: RgbaFrame): void {
+    const png = new PNG({ width: frame.width, height: frame.height });
+    png.data.set(frame.data as Uint8Array);
+    fs.writeFileSync(file, PNG.sync.write(png));
+}
+
+beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "stylize-cli-"));
+    const data = new Uint8Array(W * H * 4);
+    for (let i = 0; i < W * H; i++) {
+        const x = i % W;
+        const y = Math.floor(i / W);
+        data.set([(x * 8) % 256, 40 + y * 9, x > 20 && y < 8 ? 240 : 60, 255], i * 4);
+    }
+    const input = { data, width: W, height: H };
+    // The "training output": the model run with a BGR contract, which the model does not declare.
+    const config = resolvePreprocessConfig({ channelOrder: "BGR" });
+    const session = await ort.InferenceSession.create(model);
+    const out = await session.run({ input: new ort.Tensor("float32", preprocessFrame(input, W, H, config), [1, 3, H, W]) });
+    await session.release();
+    writePng(path.join(dir, "input.png"), input);
+    writePng(path.join(dir, "expected.png"), { data: postprocessTensor(out.output.data as Float32Array, W, H, config), width: W, height: H });
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test("diagnose prints the ranking with the exact contract first", () => {
+    const { code, out } = cli("diagnose", model, "input.png", "expected.png", "--top", "3");
+    expect(code).toBe(0);
+    const lines = out.trim().split("\n");
+    expect(lines[0]).toMatch(/^rank\s+PSNR dB\s+inputRange\s+outputRange\s+channelOrder\s+colorSpace\s+flipY/);
+    expect(lines[1]).toMatch(/^1\s+inf\s+\[-1,1\]\s+\[-1,1\]\s+BGR\s+sRGB\s+false/);
+    expect(lines.slice(1, 4)).toHaveLength(3);
+    expect(out).toMatch(/Best match differs from what the model declares/);
+});
+
+test("write-contract --from writes the diagnosed contract into metadata_props, and inspect shows it", () => {
+    const written = cli("write-contract", model, "--out", "fixed.onnx", "--from", "input.png", "expected.png");
+    expect(written.code).toBe(0);
+    expect(written.out).toMatch(/wrote fixed\.onnx with .*stylize\.channel_order=BGR/);
+    const fixed = describeModel(new Uint8Array(fs.readFileSync(path.join(dir, "fixed.onnx"))), "fixed.onnx");
+    expect(fixed.declared).toMatchObject({ inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "BGR", colorSpace: "sRGB", flipY: false });
+    expect(fixed.info.nodes.map((n) => n.opType)).toEqual(["Pad", "Conv", "LeakyRelu", "Conv", "Tanh"]);
+    const inspected = cli("inspect", "fixed.onnx");
+    expect(inspected.code).toBe(0);
+    expect(inspected.out).toMatch(/stylize\.channel_order = BGR/);
+    expect(inspected.out).toMatch(/input "input" \[1, 3, H, W\]/);
+    // Diagnosing the fixed model now finds its declared contract best.
+    expect(cli("diagnose", "fixed.onnx", "input.png", "expected.png", "--top", "1").out).toMatch(/<- declared[\s\S]*declared contract is the best match/);
+});
+
+test("write-contract with flags, and usage errors exit 2 with a message", () => {
+    expect(cli("write-contract", model, "--out", "flags.onnx", "--input-range", "[0,255]", "--flip-y", "true").code).toBe(0);
+    expect(describeModel(new Uint8Array(fs.readFileSync(path.join(dir, "flags.onnx"))), "flags").declared).toMatchObject({ inputRange: "[0,255]", flipY: true });
+    const bad = cli("write-contract", model, "--out", "x.onnx", "--input-range", "[0,2]");
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/PreprocessConfigError: preprocess.inputRange is "\[0,2\]"/);
+    const missing = cli("diagnose", "nope.onnx", "input.png", "expected.png");
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.err).toMatch(/no such model file: nope.onnx/);
+    expect(cli().err).toMatch(/^usage:/);
+});
