@@ -1,0 +1,100 @@
+"""A training run's configuration, read from JSON (training/configs/*.json). Relative paths are relative to the repo root."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Dict, List, Optional, Union
+
+from .model import GeneratorConfig
+
+RepoRoot = Path(__file__).resolve().parents[2]
+
+
+def resolve(path: Union[str, Path]) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else RepoRoot / p
+
+
+@dataclasses.dataclass
+class DataConfig:
+    frames: str = "training/data/frames"
+    targets: str = "training/data/painted/oil"
+    # Painter style used to create missing targets; None when the targets are supplied (artist-painted keyframes).
+    style: Optional[str] = "oil"
+    heldout_every: int = 5
+    heldout_offset: int = 2
+    keyframes: Union[int, str, List[str]] = 8
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    iterations: int = 8000
+    batch: int = 16
+    patch: int = 32
+    lr: float = 2e-4
+    # The learning rate decays linearly to lr * final_lr_fraction over the last (1 - decay_start) of the run.
+    decay_start: float = 0.6
+    final_lr_fraction: float = 0.1
+    seed: int = 1
+    hflip: bool = True
+    loss: Dict[str, float] = dataclasses.field(default_factory=lambda: {"l1": 1.0, "gradient": 1.0, "structure": 0.5, "adversarial": 0.0})
+    checkpoint_every: int = 1000
+    threads: int = 2
+
+
+@dataclasses.dataclass
+class ExportConfig:
+    opset: int = 13
+    # Held-out frame used for the reference pair (file name); None: the first held-out frame.
+    reference_frame: Optional[str] = None
+    # (width, height) of each reference pair; multiples of 4.
+    reference_sizes: List[List[int]] = dataclasses.field(default_factory=lambda: [[256, 192], [96, 72]])
+    out_dir: str = "models"
+
+
+@dataclasses.dataclass
+class RunConfig:
+    name: str
+    architecture: GeneratorConfig
+    data: DataConfig
+    train: TrainConfig
+    export: ExportConfig
+    description: str = ""
+
+    @classmethod
+    def load(cls, path: Union[str, Path]) -> "RunConfig":
+        with open(path) as f:
+            raw = json.load(f)
+        return cls.from_dict(raw)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "RunConfig":
+        def build(kind, data):
+            known = {f.name for f in dataclasses.fields(kind)}
+            unknown = set(data) - known
+            if unknown:
+                raise ValueError(f"{kind.__name__}: unknown keys {sorted(unknown)}; known: {sorted(known)}")
+            return kind(**data)
+
+        unknown = set(raw) - {"name", "description", "architecture", "data", "train", "export"}
+        if unknown:
+            raise ValueError(f"run config: unknown keys {sorted(unknown)}")
+        return cls(
+            name=raw["name"],
+            description=raw.get("description", ""),
+            architecture=GeneratorConfig.from_dict(raw.get("architecture", {})),
+            data=build(DataConfig, raw.get("data", {})),
+            train=build(TrainConfig, raw.get("train", {})),
+            export=build(ExportConfig, raw.get("export", {})),
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "architecture": self.architecture.to_dict(),
+            "data": dataclasses.asdict(self.data),
+            "train": dataclasses.asdict(self.train),
+            "export": dataclasses.asdict(self.export),
+        }

@@ -1,0 +1,126 @@
+"""
+Frames, keyframe/held-out splits and random patch sampling.
+
+A dataset is a folder of captured frames (PNG, any names that sort in camera-path order) and, per style, a folder of
+stylized frames with the same file names: painted by `recipe.py paint`, or painted by an artist (only the keyframes
+need one). Held-out frames are chosen by position in the sorted list and are never used for training.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import List, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+from PIL import Image
+
+
+def load_rgb(path: Union[str, Path]) -> np.ndarray:
+    """An 8-bit sRGB PNG as float32 H x W x 3 in [0, 1] (what torchvision's ToTensor gives, channels last)."""
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
+
+
+def save_rgb(path: Union[str, Path], img: np.ndarray) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(to_bytes(img)).save(path, optimize=True)
+
+
+def to_bytes(img: np.ndarray) -> np.ndarray:
+    """[0,1] floats -> uint8, rounding to nearest (as a GPU writing a unorm8 target does)."""
+    return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+def to_tensor(img: np.ndarray) -> torch.Tensor:
+    """H x W x 3 in [0,1] -> 1 x 3 x H x W in [-1,1]: ToTensor then Normalize(0.5, 0.5), the declared contract."""
+    return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None] * 2.0 - 1.0
+
+
+def from_tensor(t: torch.Tensor) -> np.ndarray:
+    """1 x 3 x H x W in [-1,1] -> H x W x 3 in [0,1] (unclamped)."""
+    return ((t[0].detach().cpu().numpy().transpose(1, 2, 0) + 1.0) * 0.5).astype(np.float32)
+
+
+def list_frames(folder: Union[str, Path]) -> List[Path]:
+    frames = sorted(Path(folder).glob("*.png"))
+    if not frames:
+        raise FileNotFoundError(f"no PNG frames in {folder}; capture them first (see training/README.md)")
+    return frames
+
+
+@dataclasses.dataclass
+class Split:
+    keyframes: List[str]
+    heldout: List[str]
+
+
+def make_split(names: Sequence[str], heldout_every: int, heldout_offset: int, keyframes: Union[int, str, List[str]]) -> Split:
+    """
+    Held-out frames: every `heldout_every`-th frame starting at `heldout_offset`, so that they spread along the whole
+    camera path. Keyframes come from the remaining frames: `"all"`, a count spread evenly along the path, or an
+    explicit list of file names (for artist-painted keyframes).
+    """
+    names = list(names)
+    heldout = [n for i, n in enumerate(names) if heldout_every > 0 and i % heldout_every == heldout_offset % heldout_every]
+    pool = [n for n in names if n not in set(heldout)]
+    if keyframes == "all":
+        chosen = pool
+    elif isinstance(keyframes, int):
+        if not 1 <= keyframes <= len(pool):
+            raise ValueError(f"asked for {keyframes} keyframes; {len(pool)} frames are not held out")
+        # Evenly spaced along the path, centred in their intervals.
+        chosen = [pool[int((i + 0.5) * len(pool) / keyframes)] for i in range(keyframes)]
+    else:
+        overlap = set(keyframes) & set(heldout)
+        if overlap:
+            raise ValueError(f"keyframes {sorted(overlap)} are held-out frames")
+        missing = set(keyframes) - set(names)
+        if missing:
+            raise ValueError(f"keyframes {sorted(missing)} are not among the frames")
+        chosen = list(keyframes)
+    return Split(keyframes=chosen, heldout=heldout)
+
+
+class PatchSampler:
+    """
+    Random aligned patches from keyframe pairs. All keyframes are held in memory as [-1,1] tensors; each batch draws a
+    keyframe, a position and (optionally) a horizontal flip per patch from its own seeded generator, so a run is
+    reproducible and a resumed run continues the same sequence.
+    """
+
+    def __init__(self, inputs: torch.Tensor, targets: torch.Tensor, patch: int, seed: int, hflip: bool = True) -> None:
+        if inputs.shape != targets.shape:
+            raise ValueError(f"inputs {tuple(inputs.shape)} and targets {tuple(targets.shape)} differ")
+        n, _, h, w = inputs.shape
+        if h < patch or w < patch:
+            raise ValueError(f"frames of {w}x{h} are smaller than {patch}x{patch} patches")
+        self.inputs, self.targets, self.patch, self.hflip = inputs, targets, patch, hflip
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def sample(self, batch: int) -> Tuple[torch.Tensor, torch.Tensor]:
+        n, _, h, w = self.inputs.shape
+        p = self.patch
+        g = self.generator
+        idx = torch.randint(0, n, (batch,), generator=g)
+        ys = torch.randint(0, h - p + 1, (batch,), generator=g)
+        xs = torch.randint(0, w - p + 1, (batch,), generator=g)
+        flips = torch.rand(batch, generator=g) < 0.5
+        a = torch.stack([self.inputs[i, :, y:y + p, x:x + p] for i, y, x in zip(idx.tolist(), ys.tolist(), xs.tolist())])
+        b = torch.stack([self.targets[i, :, y:y + p, x:x + p] for i, y, x in zip(idx.tolist(), ys.tolist(), xs.tolist())])
+        if self.hflip:
+            a = torch.where(flips[:, None, None, None], a.flip(-1), a)
+            b = torch.where(flips[:, None, None, None], b.flip(-1), b)
+        return a, b
+
+    def state_dict(self) -> dict:
+        return {"generator": self.generator.get_state()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.generator.set_state(state["generator"])
+
+
+def channel_statistics(inputs: torch.Tensor) -> Tuple[List[float], List[float]]:
+    """Mean and standard deviation per tensor channel of the training inputs (in the network's [-1,1] units)."""
+    flat = inputs.transpose(0, 1).reshape(inputs.shape[1], -1).double()
+    return flat.mean(1).tolist(), flat.std(1).tolist()

@@ -1,0 +1,159 @@
+"""
+The few-shot patch-based generator family (a U-Net-like encoder/decoder with residual blocks in the bottleneck).
+
+Shape, from input to output, with f = filters:
+    stem    7x7 conv, in -> f0                       full resolution
+    down1   3x3 conv stride 2, f0 -> f1              1/2
+    down2   3x3 conv stride 2, f1 -> f2              1/4
+    blocks  resnet_blocks x (3x3 conv, norm, ReLU, 3x3 conv, norm) + identity, at f2
+    up2     nearest x2 + 3x3 conv, f2 -> f3          1/2
+    up1     nearest x2 + 3x3 conv, f3 + f1 -> f4     full  (skip: concatenates down1's features)
+    fuse    7x7 conv, f4 + f0 + in -> f5             full  (skips: the stem's features and the input itself)
+    smooth  optional 2 x 3x3 conv at f5               full
+    head    1x1 conv, f5 -> 3, Tanh                   output in [-1,1]
+
+Every conv except the head is followed by the chosen norm layer and a ReLU. Height and width must be multiples of 4
+(two stride-2 steps). The two lines that shrink the network are `filters` and `resnet_blocks`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import List, Sequence
+
+import torch
+from torch import nn
+
+
+@dataclasses.dataclass
+class GeneratorConfig:
+    """Architecture of one generator; stored as JSON in the ONNX metadata (`stylize.architecture`)."""
+
+    filters: List[int] = dataclasses.field(default_factory=lambda: [32, 64, 128, 128, 128, 64])
+    resnet_blocks: int = 7
+    norm: str = "batch"  # "batch" | "instance" | "none"
+    input_channels: int = 3
+    smoothers: bool = True
+    tanh: bool = True
+
+    def __post_init__(self) -> None:
+        if len(self.filters) != 6 or any(int(f) <= 0 for f in self.filters):
+            raise ValueError(f"filters must be 6 positive channel counts, got {self.filters}")
+        if self.norm not in ("batch", "instance", "none"):
+            raise ValueError(f"norm must be 'batch', 'instance' or 'none', got {self.norm!r}")
+        if self.resnet_blocks < 0:
+            raise ValueError(f"resnet_blocks must be >= 0, got {self.resnet_blocks}")
+        self.filters = [int(f) for f in self.filters]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "GeneratorConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown architecture keys {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**data)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+
+def _norm(kind: str, channels: int) -> nn.Module:
+    if kind == "batch":
+        return nn.BatchNorm2d(channels)
+    if kind == "instance":
+        # Affine, no running statistics: each image is normalized by its own statistics at train and test time.
+        return nn.InstanceNorm2d(channels, affine=True, track_running_stats=False)
+    return nn.Identity()
+
+
+def _conv_block(cin: int, cout: int, kernel: int, stride: int, norm: str) -> nn.Sequential:
+    # A norm layer follows, so the conv needs no bias (except without norm).
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2, bias=norm == "none"),
+        _norm(norm, cout),
+        nn.ReLU(inplace=True),
+    )
+
+
+class ResidualBlock(nn.Module):
+    def __init__(self, channels: int, norm: str) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, channels, 3, padding=1, bias=norm == "none"),
+            _norm(norm, channels),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(channels, channels, 3, padding=1, bias=norm == "none"),
+            _norm(norm, channels),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class UpBlock(nn.Module):
+    """Nearest-neighbour x2 upsampling then a 3x3 conv (no transposed conv: no checkerboard artefacts)."""
+
+    def __init__(self, cin: int, cout: int, norm: str) -> None:
+        super().__init__()
+        self.conv = _conv_block(cin, cout, 3, 1, norm)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(nn.functional.interpolate(x, scale_factor=2.0, mode="nearest"))
+
+
+class Generator(nn.Module):
+    def __init__(self, config: GeneratorConfig) -> None:
+        super().__init__()
+        self.config = config
+        f = config.filters
+        c_in = config.input_channels
+        n = config.norm
+        self.stem = _conv_block(c_in, f[0], 7, 1, n)
+        self.down1 = _conv_block(f[0], f[1], 3, 2, n)
+        self.down2 = _conv_block(f[1], f[2], 3, 2, n)
+        self.blocks = nn.Sequential(*[ResidualBlock(f[2], n) for _ in range(config.resnet_blocks)])
+        self.up2 = UpBlock(f[2], f[3], n)
+        self.up1 = UpBlock(f[3] + f[1], f[4], n)
+        self.fuse = _conv_block(f[4] + f[0] + c_in, f[5], 7, 1, n)
+        self.smooth = nn.Sequential(_conv_block(f[5], f[5], 3, 1, n), _conv_block(f[5], f[5], 3, 1, n)) if config.smoothers else nn.Identity()
+        self.head = nn.Conv2d(f[5], 3, 1)
+        self.out = nn.Tanh() if config.tanh else nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        s0 = self.stem(x)
+        s1 = self.down1(s0)
+        y = self.blocks(self.down2(s1))
+        y = self.up2(y)
+        y = self.up1(torch.cat([y, s1], dim=1))
+        y = self.fuse(torch.cat([y, s0, x], dim=1))
+        return self.out(self.head(self.smooth(y)))
+
+
+def parameter_count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def count_macs(model: Generator, height: int, width: int) -> int:
+    """Multiply-accumulates of every conv for one height x width frame (norms, ReLUs and Tanh are not counted)."""
+    macs = 0
+    hooks = []
+
+    def hook(module: nn.Conv2d, _inputs: Sequence[torch.Tensor], output: torch.Tensor) -> None:
+        nonlocal macs
+        k = module.kernel_size[0] * module.kernel_size[1] * module.in_channels // module.groups
+        macs += k * output.numel() // output.shape[0]
+
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            hooks.append(m.register_forward_hook(hook))
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, model.config.input_channels, height, width))
+    model.train(was_training)
+    for h in hooks:
+        h.remove()
+    return macs

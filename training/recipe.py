@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""
+The training recipe's command line. Run with Debian's Python (python3-torch etc.), from anywhere:
+
+    /usr/bin/python3 training/recipe.py params                       # parameter counts, sizes, MACs of the family
+    /usr/bin/python3 training/recipe.py paint --style oil --frames training/data/frames --out training/data/painted/oil
+    /usr/bin/python3 training/recipe.py train training/configs/oil-tiny.json [--fresh] [--iterations N]
+    /usr/bin/python3 training/recipe.py evaluate training/configs/oil-tiny.json
+    /usr/bin/python3 training/recipe.py export training/configs/oil-tiny.json
+    /usr/bin/python3 training/recipe.py all training/configs/oil-tiny.json   # train (resuming), evaluate, export
+
+See training/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fewshot.config import RunConfig, resolve  # noqa: E402
+from fewshot.model import Generator, GeneratorConfig, count_macs, parameter_count  # noqa: E402
+
+# The family's named configurations: the reference generator and the shrunk ones (filters + resnet_blocks).
+FAMILY = {
+    "reference": GeneratorConfig(filters=[32, 64, 128, 128, 128, 64], resnet_blocks=7),
+    "half": GeneratorConfig(filters=[24, 48, 64, 64, 64, 24], resnet_blocks=3),
+    "tiny": GeneratorConfig(filters=[16, 32, 32, 32, 32, 16], resnet_blocks=2),
+    "micro": GeneratorConfig(filters=[8, 16, 16, 16, 16, 8], resnet_blocks=1),
+}
+
+
+def cmd_params(args) -> None:
+    rows = []
+    for name, cfg in FAMILY.items():
+        g = Generator(cfg)
+        n = parameter_count(g)
+        rows.append({"name": name, "filters": cfg.filters, "resnet_blocks": cfg.resnet_blocks, "parameters": n,
+                     "float32_mb": round(n * 4 / 1e6, 3), "gmacs_720x540": round(count_macs(g, 540, 720) / 1e9, 1)})
+    if args.json:
+        print(json.dumps(rows))
+        return
+    print(f"{'config':<10} {'filters':<28} {'blocks':>6} {'params':>10} {'MB':>7} {'GMAC@720x540':>13}")
+    for r in rows:
+        print(f"{r['name']:<10} {str(r['filters']):<28} {r['resnet_blocks']:>6} {r['parameters']:>10,} {r['float32_mb']:>7.2f} {r['gmacs_720x540']:>13.1f}")
+
+
+def cmd_paint(args) -> None:
+    from fewshot.data import list_frames, load_rgb, save_rgb
+    from fewshot.painter import paint
+
+    out = resolve(args.out)
+    frames = list_frames(resolve(args.frames))
+    for i, f in enumerate(frames):
+        target = out / f.name
+        if target.exists() and not args.overwrite:
+            continue
+        save_rgb(target, paint(load_rgb(f), args.style))
+        print(f"\r{i + 1}/{len(frames)} {target}", end="", file=sys.stderr)
+    print(file=sys.stderr)
+
+
+def _config(args) -> RunConfig:
+    config = RunConfig.load(args.config)
+    if getattr(args, "iterations", None):
+        config.train.iterations = args.iterations
+    return config
+
+
+def _run_dir(args, config: RunConfig) -> Path:
+    return resolve(args.run_dir) if args.run_dir else resolve("training/runs") / config.name
+
+
+def cmd_train(args) -> None:
+    from fewshot.train import train
+
+    config = _config(args)
+    summary = train(config, _run_dir(args, config), resume=not args.fresh)
+    print(json.dumps({k: v for k, v in summary.items() if k not in ("keyframes", "heldout")}, indent=2))
+
+
+def cmd_evaluate(args) -> None:
+    from fewshot.export import evaluate
+
+    config = _config(args)
+    print(json.dumps(evaluate(config, _run_dir(args, config), limit=args.limit), indent=2))
+
+
+def cmd_export(args) -> None:
+    from fewshot.export import export
+
+    config = _config(args)
+    info = export(config, _run_dir(args, config), resolve(args.out) if args.out else None)
+    print(json.dumps({k: info[k] for k in ("file", "bytes", "parameters", "gmacs_720x540")}, indent=2))
+
+
+def cmd_all(args) -> None:
+    cmd_train(args)
+    cmd_evaluate(args)
+    cmd_export(args)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("params", help="parameter counts of the family's configurations")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_params)
+    p = sub.add_parser("paint", help="stylize captured frames with a deterministic painter")
+    p.add_argument("--style", required=True, choices=["oil", "glass"])
+    p.add_argument("--frames", default="training/data/frames")
+    p.add_argument("--out", required=True)
+    p.add_argument("--overwrite", action="store_true")
+    p.set_defaults(func=cmd_paint)
+    for name, func, help_ in (("train", cmd_train, "train (resumes from the run's checkpoint)"),
+                              ("evaluate", cmd_evaluate, "held-out PSNR/SSIM vs the painter"),
+                              ("export", cmd_export, "ONNX with metadata + reference pairs"),
+                              ("all", cmd_all, "train, evaluate, export")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("config")
+        p.add_argument("--run-dir", help="default: training/runs/<name>")
+        p.add_argument("--iterations", type=int, help="override train.iterations")
+        p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+        p.add_argument("--out", help="export folder (default: the config's export.out_dir)")
+        p.add_argument("--limit", type=int, default=0, help="evaluate at most this many frames per group")
+        p.set_defaults(func=func)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
