@@ -18,6 +18,7 @@ import { StylizationSession, type ExecutionProvider } from "./infer/inferenceSes
 import { loadModelBytes, modelSourceName, type ModelLoadProgress, type ModelSource } from "./model/loadModel.js";
 import { describeModel, type ModelDescription } from "./model/modelContract.js";
 import { FramePipeline, type StageTimes } from "./pipelines/framePipeline.js";
+import { exposeToBabylonInspector } from "./inspect/babylonInspector.js";
 import { checkTargetHeight, checkUnit, checkView, inferenceSize, type ExecutionProviderOption, type ResolvedStylizationOptions, type StylizationView } from "./options.js";
 
 /** Live figures of a stylization. */
@@ -147,6 +148,7 @@ export class Stylization {
             shaderLanguage: engine.isWebGPU ? ShaderLanguage.WGSL : ShaderLanguage.GLSL,
         });
         this._pipeline = this._createPipeline();
+        exposeToBabylonInspector(this, this._postProcess);
         this._postProcess.onApplyObservable.add((effect) => {
             const texture = this._pipeline.texture;
             effect.setTexture("stylizedSampler", texture ?? this._placeholder);
