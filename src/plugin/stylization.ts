@@ -19,6 +19,8 @@ import { loadModelBytes, modelSourceName, type ModelLoadProgress, type ModelSour
 import { describeModel, type ModelDescription } from "./model/modelContract.js";
 import { FramePipeline, type StageTimes } from "./pipelines/framePipeline.js";
 import { exposeToBabylonInspector } from "./inspect/babylonInspector.js";
+import { diagnoseContract, type DiagnosisCandidate, type DiagnosisOptions } from "./diagnose/diagnoseContract.js";
+import type { RgbaFrame } from "./contract/cpuReference.js";
 import { checkTargetHeight, checkUnit, checkView, inferenceSize, type ExecutionProviderOption, type ResolvedStylizationOptions, type StylizationView } from "./options.js";
 
 /** Live figures of a stylization. */
@@ -251,6 +253,28 @@ export class Stylization {
                 this._reportError(typed);
             }
             throw typed;
+        }
+    }
+
+    /**
+     * Ranks candidate contracts on a reference pair (an input frame and the output training produced for it) with the
+     * loaded model on its execution provider, best first. Stylizing pauses while it runs. Apply the winner with
+     * `stylization.preprocess = ranking[0].contract`.
+     * @throws StylizationError when no model is loaded
+     */
+    public async diagnose(input: RgbaFrame, expected: RgbaFrame, options: DiagnosisOptions = {}): Promise<DiagnosisCandidate[]> {
+        const session = this._session;
+        if (!session) {
+            throw new StylizationError("diagnose needs a loaded model: wait for enableStylization or setModel to resolve");
+        }
+        const wasFrozen = this.frozen;
+        this.frozen = true;
+        try {
+            await this._pipeline.whenIdle(); // a session runs one inference at a time
+            const run = async (data: Float32Array, width: number, height: number) => (await session.runCpu(data, width, height)).data;
+            return await diagnoseContract(run, input, expected, { frameColorSpace: this._config.frameColorSpace, ...options });
+        } finally {
+            this.frozen = wasFrozen;
         }
     }
 
