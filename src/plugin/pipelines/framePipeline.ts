@@ -128,10 +128,6 @@ export class FramePipeline {
         this._applied = undefined; // rebind buffers for the new session
     }
 
-    public get busy(): boolean {
-        return this._busy;
-    }
-
     /** Resolves when no inference is in flight. */
     public whenIdle(): Promise<void> {
         if (!this._busy) {
