@@ -40,7 +40,8 @@ class TrainConfig:
     hflip: bool = True
     loss: Dict[str, float] = dataclasses.field(default_factory=lambda: {"l1": 1.0, "gradient": 1.0, "structure": 0.5, "adversarial": 0.0})
     checkpoint_every: int = 1000
-    threads: int = 2
+    # One thread: on a shared 2-core machine two OpenMP threads spin-wait against other processes and run 5-10x slower.
+    threads: int = 1
 
 
 @dataclasses.dataclass

@@ -1,0 +1,69 @@
+/**
+ * Reading the reference pairs that training/recipe.py exports next to each trained model (models/reference/): the
+ * manifest `<name>.json`, the input PNG, the PyTorch output tensor (raw float32 NCHW) and the output PNG.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { PNG } from "pngjs";
+import type { RgbaFrame } from "../src/plugin/contract/cpuReference";
+
+export const ModelsDir = path.join(__dirname, "..", "models");
+
+export interface ReferenceEntry {
+    width: number;
+    height: number;
+    frame: string;
+    input: string;
+    output: string;
+    output_tensor: string;
+}
+
+export interface ReferenceManifest {
+    name: string;
+    file: string;
+    bytes: number;
+    parameters: number;
+    gmacs_720x540: number;
+    architecture: { filters: number[]; resnet_blocks: number; norm: string };
+    metadata: Record<string, string>;
+    references: ReferenceEntry[];
+}
+
+/** Every manifest in `dir/reference/`, sorted by model name. */
+export function readManifests(dir = ModelsDir): ReferenceManifest[] {
+    const refDir = path.join(dir, "reference");
+    return readdirSync(refDir)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => JSON.parse(readFileSync(path.join(refDir, f), "utf8")) as ReferenceManifest);
+}
+
+export function readPng(file: string): RgbaFrame & { data: Uint8Array } {
+    const png = PNG.sync.read(readFileSync(file));
+    return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
+}
+
+/** The PyTorch output tensor, NCHW float32 little-endian. */
+export function readTensor(file: string): Float32Array {
+    const bytes = readFileSync(file);
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    return new Float32Array(copy.buffer);
+}
+
+/**
+ * PSNR in dB between two [-1,1] tensors measured on the displayed [0,1] scale (value * 0.5 + 0.5), so 45 dB means an
+ * RMS error of about 0.0056 of full brightness (~1.4 of 255 levels).
+ */
+export function tensorPsnr(a: Float32Array, b: Float32Array): number {
+    if (a.length !== b.length) {
+        throw new RangeError(`tensors differ in length (${a.length} vs ${b.length})`);
+    }
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) {
+        const d = (a[i] - b[i]) * 0.5;
+        sum += d * d;
+    }
+    const mse = sum / a.length;
+    return mse === 0 ? Infinity : 10 * Math.log10(1 / mse);
+}

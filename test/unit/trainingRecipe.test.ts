@@ -1,0 +1,85 @@
+/**
+ * CI smoke test of the PyTorch training recipe (training/): a few iterations on synthetic frames with a checkpoint and
+ * a resume, evaluation, ONNX export with metadata and a reference pair; then onnxruntime-node runs the exported model
+ * through the plugin's CPU preprocessing and must reproduce the PyTorch output. Needs Debian's python3-torch,
+ * python3-numpy, python3-pil and python3-onnx on /usr/bin/python3 (.ci/run installs them).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { preprocessFrame } from "../../src/plugin/contract/cpuReference";
+import { resolvePreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+import { describeModel } from "../../src/plugin/model/modelContract";
+import { readPng, readTensor, tensorPsnr } from "../referencePairs";
+
+const Python = process.env.TRAINING_PYTHON ?? "/usr/bin/python3";
+const Root = path.join(__dirname, "..", "..");
+
+function python(args: string[], timeout = 90_000): string {
+    try {
+        return execFileSync(Python, args, { cwd: Root, encoding: "utf8", timeout, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+        const e = error as { stderr?: string; message: string };
+        throw new Error(`${Python} ${args.join(" ")} failed: ${e.stderr || e.message}`);
+    }
+}
+
+beforeAll(() => {
+    // Fail with the fix rather than a Python traceback when the packages are missing.
+    try {
+        execFileSync(Python, ["-c", "import torch, numpy, PIL, onnx"], { stdio: "pipe" });
+    } catch {
+        throw new Error(`${Python} cannot import torch/numpy/PIL/onnx: apt-get install -y python3-torch python3-numpy python3-pil python3-onnx`);
+    }
+});
+
+test("the generator family: the reference config is ~3.1M parameters (~12.5 MB), the tiny one ~0.5 MB", () => {
+    const rows = JSON.parse(python(["training/recipe.py", "params", "--json"])) as Array<{ name: string; parameters: number; float32_mb: number }>;
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+    expect(byName.reference.parameters).toBeGreaterThan(3_000_000);
+    expect(byName.reference.parameters).toBeLessThan(3_400_000);
+    expect(byName.tiny.float32_mb).toBeGreaterThan(0.4);
+    expect(byName.tiny.float32_mb).toBeLessThan(0.6);
+});
+
+describe("training/smoke.py", () => {
+    let out: string;
+    let result: {
+        first_iterations: number;
+        resumed_iterations: number;
+        final_losses: Record<string, number>;
+        model: string;
+        reference: { width: number; height: number; input: string; output_tensor: string };
+        metadata: Record<string, string>;
+    };
+    beforeAll(() => {
+        out = mkdtempSync(path.join(os.tmpdir(), "recipe-smoke-"));
+        const lines = python(["training/smoke.py", "--out", out, "--iterations", "30"]).trim().split("\n");
+        result = JSON.parse(lines[lines.length - 1]);
+    }, 120_000);
+    afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+    test("trains, checkpoints, resumes, and logs every loss term", () => {
+        expect(result.first_iterations).toBe(15);
+        expect(result.resumed_iterations).toBe(30);
+        for (const term of ["l1", "gradient", "structure", "adversarial", "total"]) {
+            expect(Number.isFinite(result.final_losses[term])).toBe(true);
+        }
+    });
+
+    test("exports an ONNX model that onnxruntime-node runs like PyTorch with the declared preprocessing", async () => {
+        const model = describeModel(new Uint8Array(readFileSync(result.model)), "smoke.onnx");
+        expect(model.warnings).toEqual([]);
+        expect(model.declared).toMatchObject({ inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB" });
+        expect(model.trainingStatistics).toBeDefined();
+        const { width, height } = result.reference;
+        const dir = path.dirname(result.model);
+        const input = preprocessFrame(readPng(path.join(dir, result.reference.input)), width, height, resolvePreprocessConfig(model.declared));
+        const session = await ort.InferenceSession.create(model.bytes);
+        const output = (await session.run({ [model.inputName]: new ort.Tensor("float32", input, [1, 3, height, width]) }))[model.outputName];
+        await session.release();
+        expect(tensorPsnr(output.data as Float32Array, readTensor(path.join(dir, result.reference.output_tensor)))).toBeGreaterThanOrEqual(45);
+    });
+});
