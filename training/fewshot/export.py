@@ -56,6 +56,7 @@ def contract_metadata(config: RunConfig, state: dict) -> Dict[str, str]:
 
 def export_onnx(generator: Generator, path: Path, opset: int, metadata: Dict[str, str], description: str) -> None:
     generator.eval()
+    generator.split_fuse = True  # see Generator._fuse: the form onnxruntime-web's WebGPU EP computes correctly
     buffer = io.BytesIO()
     dummy = torch.zeros(1, generator.config.input_channels, 64, 64)
     torch.onnx.export(
@@ -69,6 +70,7 @@ def export_onnx(generator: Generator, path: Path, opset: int, metadata: Dict[str
         do_constant_folding=True,
         training=torch.onnx.TrainingMode.EVAL,
     )
+    generator.split_fuse = False
     model = onnx.load_from_string(buffer.getvalue())
     del model.metadata_props[:]
     for key, value in metadata.items():

@@ -128,8 +128,39 @@ class Generator(nn.Module):
         y = self.blocks(self.down2(s1))
         y = self.up2(y)
         y = self.up1(torch.cat([y, s1], dim=1))
-        y = self.fuse(torch.cat([y, s0, x], dim=1))
+        y = self._fuse([y, s0, x])
         return self.out(self.head(self.smooth(y)))
+
+    # Export form of the fuse layer. onnxruntime-web's WebGPU EP (1.30) computes a Conv that reads a Concat of three
+    # tensors wrongly (errors of the order of the values; wasm and onnxruntime-node are right; a Conv on an ordinary
+    # 51-channel tensor and the Concat itself are right). conv(cat(a, b, c), W) = conv(a, Wa) + conv(b, Wb) +
+    # conv(c, Wc), so exporting with `split_fuse = True` emits three convs and two adds instead: the same function,
+    # equal to the training form within float32 rounding.
+    split_fuse = False
+
+    def _fuse(self, parts: List[torch.Tensor]) -> torch.Tensor:
+        conv = self.fuse[0]
+        if not self.split_fuse:
+            return self.fuse(torch.cat(parts, dim=1))
+        norm = self.fuse[1]
+        # Constants (no autograd history), so that the exporter stores them as initializers with known shapes.
+        with torch.no_grad():
+            weight = conv.weight.detach().clone()
+            bias = conv.bias.detach().clone() if conv.bias is not None else torch.zeros(conv.out_channels)
+            if isinstance(norm, nn.BatchNorm2d) and not self.training:
+                # Fold the eval-mode batch norm into the split convs, as the exporter does for an ordinary conv.
+                scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
+                weight = weight * scale[:, None, None, None]
+                bias = bias * scale + norm.bias - norm.running_mean * scale
+                norm = nn.Identity()
+            sizes = [int(p.shape[1]) for p in parts]
+            starts = [sum(sizes[:i]) for i in range(len(sizes))]
+            weights = [weight[:, a:a + c].contiguous() for a, c in zip(starts, sizes)]
+        out = None
+        for part, w in zip(parts, weights):
+            term = nn.functional.conv2d(part, w, None, conv.stride, conv.padding)
+            out = term if out is None else out + term
+        return self.fuse[2](norm(out + bias.view(1, -1, 1, 1)))
 
 
 def parameter_count(model: nn.Module) -> int:

@@ -1,0 +1,74 @@
+/**
+ * The trained generators in models/: onnxruntime-node, fed through the plugin's CPU reference of the preprocessing
+ * the model declares, reproduces the PyTorch output exported with each model (its reference pair) at >= 45 dB; the
+ * declared contract is complete; a wrong input range is measurably worse.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { postprocessTensor, preprocessFrame } from "../../src/plugin/contract/cpuReference";
+import { resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+import { describeModel, MetadataKeys } from "../../src/plugin/model/modelContract";
+import { ModelsDir, readManifests, readPng, readTensor, tensorPsnr, type ReferenceEntry, type ReferenceManifest } from "../referencePairs";
+
+const manifests = readManifests();
+
+async function runReference(manifest: ReferenceManifest, ref: ReferenceEntry, override: Partial<PreprocessConfig> = {}) {
+    const model = describeModel(new Uint8Array(readFileSync(path.join(ModelsDir, manifest.file))), manifest.file);
+    const config = resolvePreprocessConfig(model.declared, override);
+    const frame = readPng(path.join(ModelsDir, ref.input));
+    expect([frame.width, frame.height]).toEqual([ref.width, ref.height]);
+    const input = preprocessFrame(frame, ref.width, ref.height, config);
+    const session = await ort.InferenceSession.create(model.bytes);
+    try {
+        const result = await session.run({ [model.inputName]: new ort.Tensor("float32", input, [1, 3, ref.height, ref.width]) });
+        const output = result[model.outputName];
+        expect(output.dims).toEqual([1, 3, ref.height, ref.width]);
+        return { output: output.data as Float32Array, config };
+    } finally {
+        await session.release();
+    }
+}
+
+test("models/ ships at least two trained generators, one under 1 MB", () => {
+    expect(manifests.length).toBeGreaterThanOrEqual(2);
+    expect(manifests.some((m) => m.bytes < 1_000_000)).toBe(true);
+});
+
+describe.each(manifests.map((m) => [m.name, m] as const))("%s", (_name, manifest) => {
+    test("declares the contract the plugin reads, the training statistics and the architecture", () => {
+        const bytes = new Uint8Array(readFileSync(path.join(ModelsDir, manifest.file)));
+        expect(bytes.byteLength).toBe(manifest.bytes);
+        const model = describeModel(bytes, manifest.file);
+        expect(model.warnings).toEqual([]);
+        expect(model.declared).toMatchObject({ inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false });
+        expect(model.trainingStatistics?.mean).toHaveLength(3);
+        expect(model.trainingStatistics?.std.every((s) => s > 0)).toBe(true);
+        expect(JSON.parse(model.info.metadata["stylize.architecture"])).toEqual(manifest.architecture);
+        expect(model.info.metadata[MetadataKeys.trainMean]).toBe(manifest.metadata[MetadataKeys.trainMean]);
+        // Dynamic height and width: the plugin picks the inference size.
+        expect([model.fixedHeight, model.fixedWidth]).toEqual([undefined, undefined]);
+    });
+
+    test.each(manifest.references.map((r) => [`${r.width}x${r.height}`, r] as const))(
+        "reproduces the PyTorch reference output at %s (>= 45 dB), and a [0,1] input range is measurably worse",
+        async (_size, ref) => {
+            const expected = readTensor(path.join(ModelsDir, ref.output_tensor));
+            const { output, config } = await runReference(manifest, ref);
+            const psnr = tensorPsnr(output, expected);
+            expect(psnr).toBeGreaterThanOrEqual(45);
+            // The displayed image: the CPU postprocess of onnxruntime's output equals the exported PNG within a level.
+            const png = readPng(path.join(ModelsDir, ref.output));
+            const shown = postprocessTensor(output, ref.width, ref.height, config);
+            let worst = 0;
+            for (let i = 0; i < shown.length; i++) {
+                worst = Math.max(worst, Math.abs(shown[i] - png.data[i]));
+            }
+            expect(worst).toBeLessThanOrEqual(1);
+
+            const wrong = tensorPsnr((await runReference(manifest, ref, { inputRange: "[0,1]" })).output, expected);
+            expect(wrong).toBeLessThan(30);
+            expect(psnr - wrong).toBeGreaterThan(20);
+        }
+    );
+});
