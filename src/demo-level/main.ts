@@ -1,106 +1,191 @@
 /**
- * The demo: a small scene stylized by the plugin. Query parameters:
- *   ?engine=webgpu|webgl  ?model=<url>  ?ep=auto|webgpu|webgl|wasm  ?height=<px>  ?scene=test  ?size=<w>x<h>
- * Exposes `window.demo = { engine, scene, stylization, api }` once ready (tests and debugging use it).
+ * The demo: a small village stylized by the plugin. Query parameters (see demoParams.ts):
+ *   ?engine=webgpu|webgl  ?model=<url>  ?ep=auto|webgpu|webgl|wasm  ?height=<px>  ?path=1  ?frame=<i>  ?stylize=0
+ *   ?hud=0  ?size=<w>x<h>  ?scene=test
+ * Exposes `window.demo` (see demoHandle.ts) once ready: after stylization started or failed.
  */
 import { Engine } from "@babylonjs/core/Engines/engine.js";
 import { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
 import type { Scene } from "@babylonjs/core/scene.js";
 import * as api from "../plugin/index.js";
-import type { Stylization, ExecutionProviderOption } from "../plugin/index.js";
-import { createDemoScene, createTestScene } from "./scenes.js";
+import type { StylizationError } from "../plugin/index.js";
+import { createTestScene } from "./scenes.js";
+import { createVillage, type Village } from "./village/createVillage.js";
+import { LevelDirector } from "./controls/levelDirector.js";
+import { WalkInput } from "./controls/input.js";
+import { parseDemoParams } from "./demoParams.js";
+import { defaultInferenceHeight, modelList } from "./modelManifest.js";
+import { StylizationControls } from "./stylizationControls.js";
+import { Overlay } from "./ui/overlay.js";
+import { isSoftwareWebGl } from "./gpuInfo.js";
+import { HelpText, bindKeys } from "./ui/keys.js";
+import { Hud } from "./ui/hud.js";
+import type { DemoHandle } from "./demoHandle.js";
 
-interface DemoHandle {
-    engine: AbstractEngine;
-    scene: Scene;
-    stylization: Stylization | null;
-    api: typeof api;
-    error?: string;
-}
+const params = parseDemoParams(location.search);
+const overlay = new Overlay(params.hud);
 
-declare global {
-    interface Window {
-        demo?: DemoHandle;
-    }
-}
-
-const params = new URLSearchParams(location.search);
-const hud = document.getElementById("hud")!;
-const message = document.getElementById("message")!;
-if (params.get("hud") === "0") {
-    hud.style.display = "none"; // tests compare canvas pixels
-}
-
-function showMessage(text: string): void {
-    message.textContent = text;
-    message.style.display = text ? "block" : "none";
-}
-
-async function createEngine(canvas: HTMLCanvasElement): Promise<AbstractEngine> {
-    const wanted = params.get("engine") ?? "webgpu";
-    if (wanted === "webgpu") {
+/**
+ * Creates the engine the page asks for, falling back to WebGL2 with a message. Multisampling is off on a software
+ * GPU, where it more than doubles the cost of every pixel (the test scene keeps it: its pixels are compared exactly).
+ */
+async function createEngine(canvas: HTMLCanvasElement, antialias: boolean): Promise<AbstractEngine> {
+    if (params.engine === "webgpu") {
         if (await WebGPUEngine.IsSupportedAsync) {
-            const engine = new WebGPUEngine(canvas, { setMaximumLimits: true, enableAllFeatures: true, antialias: true });
-            await engine.initAsync();
-            return engine;
+            try {
+                const engine = new WebGPUEngine(canvas, { setMaximumLimits: true, enableAllFeatures: true, antialias });
+                await engine.initAsync();
+                return engine;
+            } catch (error) {
+                overlay.showMessage(`WebGPU failed to start (${(error as Error).message}): running on WebGL2.`, "notice", 15_000);
+            }
+        } else {
+            overlay.showMessage("WebGPU is not available in this browser: running on WebGL2.", "notice", 15_000);
         }
-        showMessage("WebGPU is not available in this browser: running on WebGL2.");
     }
-    return new Engine(canvas, true, { preserveDrawingBuffer: true, stencil: true });
+    return new Engine(canvas, antialias, { preserveDrawingBuffer: true, stencil: true });
 }
+
+/** Lets the browser paint the loading screen before a long synchronous step. */
+const nextPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 async function main(): Promise<void> {
     const canvas = document.getElementById("renderCanvas") as HTMLCanvasElement;
-    const size = params.get("size");
-    if (size) {
-        const [w, h] = size.split("x").map(Number);
-        canvas.style.width = `${w}px`;
-        canvas.style.height = `${h}px`;
+    if (params.size) {
+        canvas.style.width = `${params.size.width}px`;
+        canvas.style.height = `${params.size.height}px`;
     }
-    const engine = await createEngine(canvas);
-    const scene = params.get("scene") === "test" ? createTestScene(engine) : createDemoScene(engine);
-    const demo: DemoHandle = { engine, scene, stylization: null, api };
-    window.addEventListener("resize", () => engine.resize());
-    engine.runRenderLoop(() => scene.render());
+    overlay.setLoading(0.05, "starting the engine…");
+    const softwareGpu = isSoftwareWebGl();
+    const engine = await createEngine(canvas, params.scene === "test" || !softwareGpu);
+    // The test scene keeps Babylon's defaults: its pixels are compared exactly.
+    const applyRenderScale = () => {
+        if (params.scene !== "test") {
+            engine.setHardwareScalingLevel(renderScaleLevel(canvas, params.scale, softwareGpu));
+        }
+        engine.resize();
+    };
+    if (params.scene !== "test") {
+        applyRenderScale();
+    }
 
-    const model = params.get("model") ?? "models/ink-wash.onnx";
-    const stylize = params.get("stylize") !== "0";
-    if (stylize) {
+    let scene: Scene;
+    let director: LevelDirector | null = null;
+    let village: Village | null = null;
+    if (params.scene === "test") {
+        scene = createTestScene(engine);
+    } else {
+        overlay.setLoading(0.12, "building the village…");
+        await nextPaint();
+        village = createVillage(engine);
+        scene = village.scene;
+        director = new LevelDirector(village, new WalkInput(canvas));
+        if (params.frame !== null) {
+            director.holdPathFrame(params.frame);
+        } else if (params.path) {
+            director.playPath(0);
+        }
+    }
+    window.addEventListener("resize", applyRenderScale);
+    engine.runRenderLoop(() => scene.render());
+    if (director) {
+        overlay.setLoading(0.25, "compiling shaders…");
+        await scene.whenReadyAsync();
+        village!.environment.freezeShadows();
+    }
+
+    const demo: DemoHandle = { engine, scene, stylization: null, api };
+    if (director) {
+        const d = director;
+        demo.level = { director: d };
+        demo.goToPathFrame = (frame: number) => {
+            d.holdPathFrame(frame);
+            return renderedFrames(scene, 2);
+        };
+        demo.goToViewpoint = (seed: number) => {
+            d.holdViewpoint(seed);
+            return renderedFrames(scene, 2);
+        };
+    }
+
+    const { models, index } = modelList(params.model);
+    const hardwareGpu = await api.hasHardwareWebGpu();
+    // On a software GPU (SwiftShader) the WebGPU provider is ~100x slower than wasm: keep the demo fluid.
+    const executionProvider = params.ep ?? (hardwareGpu ? "auto" : "wasm");
+    const provider = await api.resolveExecutionProvider(scene, executionProvider).catch(() => "wasm");
+    const hud = new Hud(engine, overlay);
+    const controls = new StylizationControls(scene, {
+        models,
+        modelIndex: index,
+        executionProvider,
+        targetHeight: params.height ?? defaultInferenceHeight(provider, { hardwareWebGpu: hardwareGpu, softwareGpu: softwareGpu || (engine.isWebGPU && !hardwareGpu) }),
+        onChange: (stylization) => {
+            demo.stylization = stylization;
+            hud.refresh();
+        },
+        onNotice: (text) => overlay.showMessage(text, "notice", 2500),
+        onError: (error: StylizationError) => {
+            demo.error = `${error.name}: ${error.message}`;
+            overlay.showMessage(`Stylization failed — the level keeps running unstylized. ${demo.error}`, "error");
+        },
+    });
+    hud.attach(scene, controls, director);
+
+    if (params.stylize) {
+        overlay.setLoading(0.3, `downloading ${controls.model.label}…`);
         try {
-            demo.stylization = await scene.enableStylization(model, {
-                // On a software GPU (SwiftShader) the WebGPU provider is ~100x slower than wasm: keep the demo fluid.
-                executionProvider: (params.get("ep") as ExecutionProviderOption) ?? ((await api.hasHardwareWebGpu()) ? "auto" : "wasm"),
-                targetHeight: Number(params.get("height") ?? 256),
-                onProgress: ({ loaded, total }) => (hud.textContent = `loading model… ${total ? Math.round((100 * loaded) / total) + "%" : `${loaded} bytes`}`),
+            demo.stylization = await controls.enable(({ loaded, total }) => {
+                if (total && loaded >= total) {
+                    overlay.setLoading(null, `creating the inference session (${provider})…`);
+                } else {
+                    overlay.setLoading(0.3 + (total ? (0.6 * loaded) / total : 0.3), `downloading ${controls.model.label}… ${total ? Math.round((100 * loaded) / total) + "%" : `${Math.round(loaded / 1024)} KB`}`);
+                }
             });
         } catch (error) {
             demo.error = `${(error as Error).name}: ${(error as Error).message}`;
             demo.stylization = scene.stylization;
-            showMessage(`Stylization failed — the level keeps running unstylized. ${demo.error}`);
+            overlay.showMessage(`Stylization failed — the level keeps running unstylized. ${demo.error}`, "error");
         }
     }
+    overlay.hideLoading();
+    overlay.setHelp(director ? HelpText.level : HelpText.testScene);
+    bindKeys({
+        controls,
+        director,
+        overlay,
+        openInspector: () => demo.openInspector?.(),
+    });
     window.demo = demo;
+}
 
-    let frames = 0;
-    let last = performance.now();
-    scene.onAfterRenderObservable.add(() => {
-        frames++;
-        const now = performance.now();
-        if (now - last < 500) {
-            return;
-        }
-        const fps = (1000 * frames) / (now - last);
-        frames = 0;
-        last = now;
-        const s = demo.stylization?.stats;
-        hud.textContent =
-            `${engine.isWebGPU ? "WebGPU" : "WebGL2"} engine · ${fps.toFixed(0)} fps\n` +
-            (s ? `${s.executionProvider ?? "…"}${s.zeroCopy ? " (zero-copy)" : ""} · ${s.inferenceWidth}x${s.inferenceHeight} · ${s.lastInferenceMs.toFixed(0)} ms · stylized ${s.framesStylized} / skipped ${s.framesSkipped}` : "stylization off");
+/** Software GPUs render at most this many pixels per frame by default (640x360); larger canvases are upscaled. */
+const SoftwarePixelBudget = 640 * 360;
+
+/** Babylon's hardware scaling level (render size = canvas CSS size / level) for a render scale or the automatic one. */
+function renderScaleLevel(canvas: HTMLCanvasElement, scale: number | null, softwareGpu: boolean): number {
+    if (scale !== null) {
+        return 1 / scale;
+    }
+    const pixels = canvas.clientWidth * canvas.clientHeight;
+    return softwareGpu && pixels > SoftwarePixelBudget ? Math.sqrt(pixels / SoftwarePixelBudget) : 1;
+}
+
+/** Resolves after `count` more frames have been rendered. */
+function renderedFrames(scene: Scene, count: number): Promise<void> {
+    return new Promise((resolve) => {
+        let n = 0;
+        const observer = scene.onAfterRenderObservable.add(() => {
+            if (++n >= count) {
+                scene.onAfterRenderObservable.remove(observer);
+                resolve();
+            }
+        });
     });
 }
 
 main().catch((error) => {
-    showMessage(`The demo failed to start: ${(error as Error).message}`);
+    overlay.hideLoading();
+    overlay.showMessage(`The demo failed to start: ${(error as Error).message}`, "error");
     console.error(error);
 });

@@ -1,0 +1,31 @@
+/** `window.demo`: what tests, frame capture and the console reach in the running demo. */
+import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
+import type { Scene } from "@babylonjs/core/scene.js";
+import type * as api from "../plugin/index.js";
+import type { Stylization } from "../plugin/index.js";
+import type { LevelDirector } from "./controls/levelDirector.js";
+
+export interface DemoHandle {
+    engine: AbstractEngine;
+    scene: Scene;
+    /** The current stylization handle; null with `?stylize=0` until `T` turns it on. */
+    stylization: Stylization | null;
+    /** The plugin's exports (error classes, helpers). */
+    api: typeof api;
+    /** "Name: message" of the error that stopped stylization from starting, if any. */
+    error?: string;
+    /** The village's camera and clock (absent with `?scene=test`). */
+    level?: { director: LevelDirector };
+    /** Holds path frame `frame` (camera and animations); resolves once it has been rendered. Village only. */
+    goToPathFrame?: (frame: number) => Promise<void>;
+    /** Holds random viewpoint `seed` (a free spot, random heading and time); resolves once rendered. Village only. */
+    goToViewpoint?: (seed: number) => Promise<void>;
+    /** Hook for the inspector panel: the `I` key calls it once something sets it. */
+    openInspector?: () => void;
+}
+
+declare global {
+    interface Window {
+        demo?: DemoHandle;
+    }
+}

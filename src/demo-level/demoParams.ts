@@ -1,0 +1,62 @@
+/** The demo page's query parameters, parsed and checked in one place. */
+import type { ExecutionProviderOption } from "../plugin/index.js";
+
+export interface DemoParams {
+    /** `?engine=webgpu|webgl` @defaultValue "webgpu" (falls back to WebGL2 where WebGPU is missing) */
+    engine: "webgpu" | "webgl";
+    /** `?scene=test`: the static quadrant scene the pipeline tests use instead of the village. */
+    scene: "village" | "test";
+    /** `?model=<url>` @defaultValue the first shipped model */
+    model: string | null;
+    /** `?ep=auto|webgpu|webgl|wasm` @defaultValue wasm on a software GPU, else auto */
+    ep: ExecutionProviderOption | null;
+    /** `?height=<px>` inference height @defaultValue suits the machine (see defaultInferenceHeight) */
+    height: number | null;
+    /** `?stylize=0` starts without stylization. */
+    stylize: boolean;
+    /** `?hud=0` hides every overlay (tests and frame captures read the canvas). */
+    hud: boolean;
+    /** `?size=WxH` fixes the canvas's CSS size. */
+    size: { width: number; height: number } | null;
+    /** `?path=1` flies the scripted camera path. */
+    path: boolean;
+    /** `?frame=<i>` holds path frame i (implies the path). */
+    frame: number | null;
+    /**
+     * `?scale=<s>` renders at s times the canvas resolution. @defaultValue full resolution, except on a software GPU
+     * where canvases above 640x360 pixels render at 640x360's pixel count (upscaled), to stay interactive
+     */
+    scale: number | null;
+}
+
+export function parseDemoParams(search: string): DemoParams {
+    const q = new URLSearchParams(search);
+    const number = (name: string): number | null => {
+        const raw = q.get(name);
+        if (raw === null || raw === "") {
+            return null;
+        }
+        const value = Number(raw);
+        return Number.isFinite(value) ? value : null;
+    };
+    const size = /^(\d+)x(\d+)$/.exec(q.get("size") ?? "");
+    const ep = q.get("ep");
+    const frame = number("frame");
+    return {
+        engine: q.get("engine") === "webgl" ? "webgl" : "webgpu",
+        scene: q.get("scene") === "test" ? "test" : "village",
+        model: q.get("model"),
+        // Passed through unchecked: the plugin rejects an unknown provider with an error that names it.
+        ep: ep as ExecutionProviderOption | null,
+        height: number("height"),
+        stylize: q.get("stylize") !== "0",
+        hud: q.get("hud") !== "0",
+        size: size ? { width: Number(size[1]), height: Number(size[2]) } : null,
+        path: q.get("path") === "1" || frame !== null,
+        frame: frame === null ? null : Math.max(0, Math.floor(frame)),
+        scale: (() => {
+            const scale = number("scale");
+            return scale !== null && scale > 0 ? Math.min(scale, 4) : null;
+        })(),
+    };
+}
