@@ -83,10 +83,26 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
         await waitForStylizedFrames(demo.page, 1);
     });
 
+    test("overlapping setModel calls: the last one wins and nothing fails", async () => {
+        const result = await demo.page.evaluate(async () => {
+            const demo = (window as any).demo;
+            const st = await demo.scene.enableStylization("test/models/identity.onnx", { executionProvider: demo.engine.isWebGPU ? "webgpu" : "wasm", targetHeight: 64 });
+            demo.stylization = st;
+            const errors: string[] = [];
+            st.onErrorObservable.add((e: Error) => errors.push(e.message));
+            await Promise.all([st.setModel("test/models/generator-dynamic.onnx"), st.setModel("test/models/swap-rb.onnx"), st.setModel("test/models/generator-64.onnx")]);
+            return { errors, model: st.model.name };
+        });
+        expect(result).toEqual({ errors: [], model: "generator-64.onnx" });
+        await waitForStylizedFrames(demo.page, 1);
+    });
+
     test("enable twice on a camera replaces; enable/disable cycles leave no GPU resource behind", async () => {
         const result = await demo.page.evaluate(async () => {
             const { scene, engine } = (window as any).demo;
+            const previous = scene.stylization;
             scene.disableStylization();
+            await previous?.whenReleased();
             const waitStylized = (st: any) => new Promise((r) => st.onFrameStylizedObservable.addOnce(r));
             const count = () => ({ textures: engine.getLoadedTexturesCache().length, storageBuffers: engine._storageBuffers?.length ?? 0, postProcesses: scene.activeCamera._postProcesses.filter(Boolean).length });
             await new Promise((r) => setTimeout(r, 100));

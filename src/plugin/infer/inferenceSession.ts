@@ -60,6 +60,20 @@ function sessionCreationError(model: ModelDescription, provider: ExecutionProvid
     return new ExecutionProviderError(provider, `model ${model.name}: the ${provider} execution provider could not create a session: ${message}`, { cause: error });
 }
 
+/**
+ * One onnxruntime-web module must not create a session while it creates another ("another WebGPU EP inference session
+ * is being created") or while a session of it runs (creation grows the wasm heap under the running inference:
+ * "memory access out of bounds"). Overlapping setModel calls, hot swaps and several stylized cameras would do both,
+ * so work on one module is queued: creations and runs take turns.
+ */
+const queues = new WeakMap<OrtModule, Promise<unknown>>();
+function exclusive<T>(ort: OrtModule, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(ort) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    queues.set(ort, result.catch(() => undefined));
+    return result;
+}
+
 export interface SessionOptions {
     provider: ExecutionProvider;
     /** Babylon's GPUDevice, for a zero-copy WebGPU session on the engine's device. */
@@ -106,7 +120,7 @@ export class StylizationSession {
         let session: Ort.InferenceSession;
         try {
             // A copy: the wasm worker proxy takes ownership of (detaches) the buffer it is given.
-            session = await ort.InferenceSession.create(model.bytes.slice(), { executionProviders: [ep], graphOptimizationLevel: "all" });
+            session = await exclusive(ort, () => ort.InferenceSession.create(model.bytes.slice(), { executionProviders: [ep], graphOptimizationLevel: "all" }));
         } catch (error) {
             throw sessionCreationError(model, provider, error);
         }
@@ -127,7 +141,8 @@ export class StylizationSession {
             throw new InferenceError("runGpu called before bindGpuBuffers");
         }
         try {
-            await this._session.run({ [this.model.inputName]: this._inputGpu }, { [this.model.outputName]: this._outputGpu });
+            const [input, output] = [this._inputGpu, this._outputGpu];
+            await exclusive(this._ort, () => this._session.run({ [this.model.inputName]: input }, { [this.model.outputName]: output }));
         } catch (error) {
             throw new InferenceError(`model ${this.model.name} failed on ${this.provider}: ${(error as Error).message}`, { cause: error });
         }
@@ -144,10 +159,11 @@ export class StylizationSession {
             return;
         }
         const bytes = withFixedImageSize(this.model.bytes, height, width);
-        const next = await this._ort.InferenceSession.create(bytes, { executionProviders: ["webgl"] }).catch((error: unknown) => {
+        const next = await exclusive(this._ort, () => this._ort.InferenceSession.create(bytes, { executionProviders: ["webgl"] })).catch((error: unknown) => {
             throw sessionCreationError(this.model, this.provider, error);
         });
-        await this._session.release();
+        const released = this._session;
+        await exclusive(this._ort, () => released.release());
         this._session = next;
         this._fixedTo = key;
     }
@@ -157,7 +173,7 @@ export class StylizationSession {
         await this._fitSessionTo(width, height);
         const tensor = new this._ort.Tensor("float32", input, [1, 3, height, width]);
         try {
-            const result = await this._session.run({ [this.model.inputName]: tensor });
+            const result = await exclusive(this._ort, () => this._session.run({ [this.model.inputName]: tensor }));
             const out = result[this.model.outputName];
             const data = (await out.getData()) as Float32Array;
             const dims = out.dims;
@@ -185,6 +201,7 @@ export class StylizationSession {
 
     public async dispose(): Promise<void> {
         this._releaseGpuTensors();
-        await this._session.release();
+        const released = this._session;
+        await exclusive(this._ort, () => released.release());
     }
 }
