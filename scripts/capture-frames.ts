@@ -152,16 +152,16 @@ async function main(): Promise<void> {
 
 /** Waits until the stylized image on screen was computed from the frame now held. */
 async function waitForFreshStylizedFrame(page: import("playwright-core").Page): Promise<void> {
-    await page.evaluate(
-        () =>
-            new Promise<void>((resolve) => {
-                const st = (window as any).demo.stylization;
-                // The capture in flight may predate the held frame: wait for two results, then one more frame to show it.
-                const target = st.stats.framesStylized + 2;
-                const check = () => (st.stats.framesStylized >= target ? requestAnimationFrame(() => requestAnimationFrame(() => resolve())) : setTimeout(check, 20));
-                check();
-            })
-    );
+    // No named functions inside: tsx (esbuild keepNames) would wrap them in a helper the page does not have.
+    await page.evaluate(async () => {
+        const st = (window as any).demo.stylization;
+        // The capture in flight may predate the held frame: wait for two results, then two frames to show the last.
+        const target = st.stats.framesStylized + 2;
+        while (st.stats.framesStylized < target) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    });
 }
 
 main().catch((error) => {

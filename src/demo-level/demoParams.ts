@@ -42,6 +42,7 @@ export function parseDemoParams(search: string): DemoParams {
     const size = /^(\d+)x(\d+)$/.exec(q.get("size") ?? "");
     const ep = q.get("ep");
     const frame = number("frame");
+    const scale = number("scale");
     return {
         engine: q.get("engine") === "webgl" ? "webgl" : "webgpu",
         scene: q.get("scene") === "test" ? "test" : "village",
@@ -54,9 +55,6 @@ export function parseDemoParams(search: string): DemoParams {
         size: size ? { width: Number(size[1]), height: Number(size[2]) } : null,
         path: q.get("path") === "1" || frame !== null,
         frame: frame === null ? null : Math.max(0, Math.floor(frame)),
-        scale: (() => {
-            const scale = number("scale");
-            return scale !== null && scale > 0 ? Math.min(scale, 4) : null;
-        })(),
+        scale: scale !== null && scale > 0 ? Math.min(scale, 4) : null,
     };
 }

@@ -154,7 +154,10 @@ async function main(): Promise<void> {
         controls,
         director,
         overlay,
-        openInspector: () => demo.openInspector?.(),
+        openInspector: () => {
+            demo.openInspector?.();
+            return !!demo.openInspector;
+        },
     });
     window.demo = demo;
 }

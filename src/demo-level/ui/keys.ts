@@ -12,7 +12,8 @@ export interface KeyTargets {
     controls: StylizationControls;
     director: LevelDirector | null;
     overlay: Overlay;
-    openInspector: () => void | undefined;
+    /** Opens the inspector panel; false when none is available. */
+    openInspector: () => boolean;
 }
 
 export function bindKeys(targets: KeyTargets): () => void {
@@ -43,9 +44,7 @@ export function bindKeys(targets: KeyTargets): () => void {
                 }
                 return;
             case "KeyI":
-                if (window.demo?.openInspector) {
-                    targets.openInspector();
-                } else {
+                if (!targets.openInspector()) {
                     overlay.showMessage("The inspector panel is not part of this build yet.", "notice", 2500);
                 }
                 return;

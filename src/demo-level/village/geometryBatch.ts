@@ -118,7 +118,7 @@ export class GeometryBatch {
         this._uvs.push(r ? r.u0 + (r.u1 - r.u0) * u : u, r ? r.v0 + (r.v1 - r.v0) * v : v);
     }
 
-    /** Builds the mesh (static: world matrix frozen) and empties nothing; call once. */
+    /** Builds the mesh with its world matrix frozen (static geometry; unfreeze it to move the mesh). */
     public toMesh(name: string, scene: Scene, material: Material, options: { flatShaded?: boolean } = {}): Mesh {
         const mesh = new Mesh(name, scene);
         const data = new VertexData();

@@ -2,7 +2,6 @@
 import type { Scene } from "@babylonjs/core/scene.js";
 import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js";
 import { Color3 } from "@babylonjs/core/Maths/math.color.js";
-import type { Texture } from "@babylonjs/core/Materials/Textures/texture.js";
 import { CreateCylinderVertexData } from "@babylonjs/core/Meshes/Builders/cylinderBuilder.js";
 import { CreateDiscVertexData } from "@babylonjs/core/Meshes/Builders/discBuilder.js";
 import { CreateTorusVertexData } from "@babylonjs/core/Meshes/Builders/torusBuilder.js";
@@ -53,14 +52,13 @@ export function createWaters(scene: Scene, stone: GeometryBatch): Waters {
     const sheets = new GeometryBatch();
     // A water curtain from the upper bowl's rim to the basin, and a jet above the finial.
     sheets.add(CreateCylinderVertexData({ height: 1.78, diameterTop: 1.86, diameterBottom: 2.5, tessellation: 16, cap: 0 }), { matrix: place(0, FountainWaterLevel + 0.89 + 0.01, 0) });
-    const sheetMesh = sheets.toMesh("fallingWater", scene, curtain);
+    sheets.toMesh("fallingWater", scene, curtain);
 
     return {
         update(t: number): void {
             ripples.uOffset = (t * 0.021) % 1;
             ripples.vOffset = (t * 0.013) % 1;
             falling.vOffset = (t * 0.9) % 1;
-            void sheetMesh;
         },
     };
 }
