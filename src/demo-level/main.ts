@@ -30,7 +30,8 @@ const overlay = new Overlay(params.hud);
  * Creates the engine the page asks for, falling back to WebGL2 with a message. Multisampling is off on a software
  * GPU, where it more than doubles the cost of every pixel (the test scene keeps it: its pixels are compared exactly).
  */
-async function createEngine(canvas: HTMLCanvasElement, antialias: boolean): Promise<AbstractEngine> {
+async function createEngine(canvas: HTMLCanvasElement, options: { antialias: boolean }): Promise<AbstractEngine> {
+    const { antialias } = options;
     if (params.engine === "webgpu") {
         if (await WebGPUEngine.IsSupportedAsync) {
             try {
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     }
     overlay.setLoading(0.05, "starting the engine…");
     const softwareGpu = isSoftwareWebGl();
-    const engine = await createEngine(canvas, params.scene === "test" || !softwareGpu);
+    const engine = await createEngine(canvas, { antialias: params.scene === "test" || !softwareGpu });
     // The test scene keeps Babylon's defaults: its pixels are compared exactly.
     const applyRenderScale = () => {
         if (params.scene !== "test") {

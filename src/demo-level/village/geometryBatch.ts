@@ -21,6 +21,11 @@ export interface PieceOptions {
     uv?: UvRect;
     /** Scales UVs before mapping (for tiling textures). @defaultValue [1, 1] */
     uvScale?: readonly [number, number];
+    /**
+     * Darkens or lightens the colour from the piece's lowest to its highest vertex (its own y, before placement):
+     * a cheap stand-in for the self-shadowing of a leafy crown. @defaultValue [1, 1]
+     */
+    gradient?: readonly [number, number];
 }
 
 type P3 = readonly [number, number, number];
@@ -57,6 +62,13 @@ export class GeometryBatch {
         const n = new Vector3();
         // A mirroring matrix flips the winding; flip the triangles back so faces stay front-facing.
         const mirrored = matrix.determinant() < 0;
+        const [bottom, top] = options.gradient ?? [1, 1];
+        let minY = Infinity;
+        let maxY = -Infinity;
+        for (let i = 1; i < positions.length; i += 3) {
+            minY = Math.min(minY, positions[i]);
+            maxY = Math.max(maxY, positions[i]);
+        }
         for (let i = 0; i < positions.length / 3; i++) {
             Vector3.TransformCoordinatesFromFloatsToRef(positions[i * 3], positions[i * 3 + 1], positions[i * 3 + 2], matrix, p);
             Vector3.TransformNormalFromFloatsToRef(normals[i * 3], normals[i * 3 + 1], normals[i * 3 + 2], matrix, n);
@@ -65,7 +77,8 @@ export class GeometryBatch {
             this._normals.push(n.x, n.y, n.z);
             const [u, v] = uvs ? [uvs[i * 2], uvs[i * 2 + 1]] : [0.5, 0.5];
             this._pushUv(u, v, options);
-            this._colors.push(color[0], color[1], color[2], 1);
+            const shade = bottom + (top - bottom) * (maxY > minY ? (positions[i * 3 + 1] - minY) / (maxY - minY) : 0.5);
+            this._colors.push(color[0] * shade, color[1] * shade, color[2] * shade, 1);
         }
         const indices = data.indices!;
         for (let i = 0; i < indices.length; i += 3) {

@@ -76,6 +76,7 @@ export function addTree(tree: TreeSpec, trunks: GeometryBatch, foliage: Geometry
                 matrix: place(tree.x, y + height * 0.6 + i * 1.3 * s + h / 2, tree.z, { rotationY: turn + i }),
                 color: tint.map((c) => c * (0.9 + i * 0.07)) as unknown as Rgb,
                 uvScale: [2, 1],
+                gradient: [0.7, 1.12],
             });
         }
         return;
@@ -87,7 +88,7 @@ export function addTree(tree: TreeSpec, trunks: GeometryBatch, foliage: Geometry
         uv: Atlas.swatch(birch ? "white" : "bark"),
         color: birch ? [0.9, 0.88, 0.84] : [1, 1, 1],
     });
-    const clumps = birch ? 2 : 3;
+    const clumps = birch ? 2 : 4;
     for (let i = 0; i < clumps; i++) {
         const r = (birch ? 1.1 : 1.55) * s * random.range(0.8, 1.05);
         const a = turn + (i / clumps) * Math.PI * 2;
@@ -96,6 +97,7 @@ export function addTree(tree: TreeSpec, trunks: GeometryBatch, foliage: Geometry
             matrix: place(tree.x + Math.cos(a) * off, y + height + r * (birch ? 0.9 : 0.55) + (i === 0 ? 0.45 * s : 0), tree.z + Math.sin(a) * off, { rotationY: a }),
             color: tint.map((c) => c * random.range(0.9, 1.08)) as unknown as Rgb,
             uvScale: [3, 3],
+            gradient: [0.62, 1.18],
         });
     }
 }
@@ -108,7 +110,7 @@ const BushTints: Rgb[] = [
 
 export function addBush(x: number, z: number, variant: number, foliage: GeometryBatch): void {
     const y = terrainHeight(x, z);
-    foliage.add(crown(0.75, variant + 3), { matrix: place(x, y + 0.35, z, { rotationY: variant }), color: BushTints[variant % BushTints.length], uvScale: [2, 2] });
+    foliage.add(crown(0.75, variant + 3), { matrix: place(x, y + 0.35, z, { rotationY: variant }), color: BushTints[variant % BushTints.length], uvScale: [2, 2], gradient: [0.65, 1.15] });
 }
 
 /** Clumps of reeds around the pond's shore. */
