@@ -76,7 +76,7 @@ async function nodeReference(height: number, width: number): Promise<number> {
 }
 
 async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Promise<string> {
-    const demo = await openDemo(session, { engine: c.engine, ep: c.ep, height: String(c.height), hud: "0" });
+    const demo = await openDemo(session, { engine: c.engine, ep: c.ep, height: String(c.height), hud: "0", model: Model });
     const error = await demo.page.evaluate(() => (window as any).demo.error);
     if (error) {
         await demo.page.close();
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     const report = [
         `# Pipeline benchmark`,
         ``,
-        `${new Date().toISOString()} · model \`${Model}\` · demo scene 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
+        `${new Date().toISOString()} · model \`${Model}\` · demo level, 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
         `Compare ratios within this run; absolute times say nothing about a real GPU.`,
         ``,
         `| engine | provider | inference size | fps off / on | p95 frame ms off / on | max frame ms on | capture→result ms (median) | readback / inference / postprocess ms (median) | onnxruntime-node ms (ratio to capture→result) | stylized / skipped |`,
