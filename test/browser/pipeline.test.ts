@@ -172,6 +172,8 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         expect(after.averageInferenceMs).toBeGreaterThan(0);
         // Stage times: a readback path spends time before and after the network; zero-copy does neither on the CPU.
         expect(after.lastStages.inference).toBeGreaterThan(0);
+        expect(after.lastStages.capture).toBeGreaterThan(0); // recording the capture pass costs the render thread something
+        expect(after.lastStages.present).toBeGreaterThanOrEqual(0);
         if (engine === "webgpu" && ep === "webgpu") {
             expect(after.lastStages).toMatchObject({ readback: 0, postprocess: 0 });
         } else {

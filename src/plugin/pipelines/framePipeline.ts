@@ -33,15 +33,24 @@ export interface PipelineCounters {
 }
 
 /**
- * Stages of the last stylized frame. `readback`: from capture until the input tensor is on the CPU (GPU completion of
- * the frame + transfer; 0 on zero-copy). `inference`: the session run (zero-copy: until the GPU finished it).
- * `postprocess`: output tensor to image bytes on the CPU (0 on zero-copy, where a compute dispatch does it).
+ * Stages of the last stylized frame, in ms.
+ * - `capture`: render-thread time to record the capture + preprocess pass (the GPU runs it with the frame).
+ * - `readback`: from capture until the input tensor is on the CPU (GPU completion of the frame + transfer; 0 on
+ *   zero-copy).
+ * - `inference`: the session run (zero-copy: until the GPU finished it).
+ * - `postprocess`: output tensor to image bytes on the CPU (0 on zero-copy, where a compute dispatch does it).
+ * - `present`: render-thread time to hand the result to the composite (texture upload, or the compute dispatch that
+ *   writes it); the composite itself is one full-screen pass of the post process.
  */
 export interface StageTimes {
+    capture: number;
     readback: number;
     inference: number;
     postprocess: number;
+    present: number;
 }
+
+const NoStages: Readonly<StageTimes> = { capture: 0, readback: 0, inference: 0, postprocess: 0, present: 0 };
 
 export interface FramePipelineOptions {
     /** The frame to capture this frame (the composite post process's input), or null when there is none yet. */
@@ -57,13 +66,15 @@ interface PipelineShape {
 }
 
 export class FramePipeline {
-    public readonly counters: PipelineCounters = { framesStylized: 0, framesSkipped: 0, lastInferenceMs: 0, totalInferenceMs: 0, lastStages: { readback: 0, inference: 0, postprocess: 0 } };
-    /** Stage times of the inference in flight, published when it completes. */
-    private _stages: StageTimes = { readback: 0, inference: 0, postprocess: 0 };
+    public readonly counters: PipelineCounters = { framesStylized: 0, framesSkipped: 0, lastInferenceMs: 0, totalInferenceMs: 0, lastStages: { ...NoStages } };
+    /** Stage times of the inference in flight, published when it completes (`present` when it is presented). */
+    private _stages: StageTimes = { ...NoStages };
     /** When false, no frame is captured (the last result stays available). */
     public active = true;
     /** When true, no new frame is captured and the last result stays on screen. */
     public frozen = false;
+    /** Work that needs the session between frames (diagnosis, still images) holds capturing while this is > 0. */
+    public holds = 0;
 
     private readonly _engine: AbstractEngine;
     private readonly _gpuCapture: WebGpuCapture | undefined;
@@ -192,6 +203,7 @@ export class FramePipeline {
         if (!this._resultReady || this._disposed) {
             return;
         }
+        const started = performance.now();
         if (this._session?.gpuIo && this._gpuPresent) {
             if (!this._gpuPresent.dispatch()) {
                 return; // shader compiling: try again next frame
@@ -203,12 +215,13 @@ export class FramePipeline {
             }
             this._lastPresentWasGpu = false;
         }
+        this.counters.lastStages.present = performance.now() - started;
         this._resultReady = false;
         this._hasResult = true;
     }
 
     private _capture(): void {
-        if (!this.active || this.frozen || !this._session || this._disposed) {
+        if (!this.active || this.frozen || this.holds > 0 || !this._session || this._disposed) {
             return;
         }
         if (this._busy) {
@@ -222,11 +235,13 @@ export class FramePipeline {
         const { width, height, params } = this._applied!;
         const session = this._session;
         const started = performance.now();
+        this._stages = { ...NoStages };
         if (this._gpuCapture) {
             if (!this._gpuCapture.dispatch(frame)) {
                 return;
             }
             this._busy = true;
+            this._stages.capture = performance.now() - started;
             if (session.gpuIo) {
                 this._captured = true; // run after Babylon submits the frame, in onEndFrame
                 return;
@@ -237,6 +252,7 @@ export class FramePipeline {
                 return;
             }
             this._busy = true;
+            this._stages.capture = performance.now() - started;
             this._track(
                 this._glCapture!.read(this._inputCpu).then((input) => {
                     if (!input) {
@@ -260,7 +276,7 @@ export class FramePipeline {
         const inferredAt = performance.now();
         this._lastOutputCpu = output.data;
         this._texturePresent.prepare(output.data, output.width, output.height, params);
-        this._stages = { readback: readAt - captured, inference: inferredAt - readAt, postprocess: performance.now() - inferredAt };
+        Object.assign(this._stages, { readback: readAt - captured - this._stages.capture, inference: inferredAt - readAt, postprocess: performance.now() - inferredAt });
     }
 
     private _runZeroCopy(): void {
@@ -276,7 +292,7 @@ export class FramePipeline {
                 .runGpu()
                 .then(() => device.queue.onSubmittedWorkDone())
                 .then(() => {
-                    this._stages = { readback: 0, inference: performance.now() - started, postprocess: 0 };
+                    this._stages.inference = performance.now() - started;
                 }),
             started
         );
@@ -293,7 +309,7 @@ export class FramePipeline {
                 this.counters.framesStylized++;
                 this.counters.lastInferenceMs = ms;
                 this.counters.totalInferenceMs += ms;
-                this.counters.lastStages = this._stages;
+                this.counters.lastStages = { ...this._stages, present: 0 };
                 this._resultReady = true;
                 this._options.onResult(ms);
             },
