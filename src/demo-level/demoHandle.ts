@@ -20,8 +20,8 @@ export interface DemoHandle {
     goToPathFrame?: (frame: number) => Promise<void>;
     /** Holds random viewpoint `seed` (a free spot, random heading and time); resolves once rendered. Village only. */
     goToViewpoint?: (seed: number) => Promise<void>;
-    /** Hook for the inspector panel: the `I` key calls it once something sets it. */
-    openInspector?: () => void;
+    /** Opens the plugin's inspector panel on the current handle, or closes it (the `I` key). */
+    toggleInspector: () => void;
 }
 
 declare global {

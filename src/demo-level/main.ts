@@ -96,7 +96,7 @@ async function main(): Promise<void> {
         village!.environment.freezeShadows();
     }
 
-    const demo: DemoHandle = { engine, scene, stylization: null, api };
+    const demo: DemoHandle = { engine, scene, stylization: null, api, toggleInspector: () => undefined };
     if (director) {
         const d = director;
         demo.level = { director: d };
@@ -149,16 +149,24 @@ async function main(): Promise<void> {
             overlay.showMessage(`Stylization failed — the level keeps running unstylized. ${demo.error}`, "error");
         }
     }
+    // I: the plugin's inspector panel on the current handle (opening it again closes it).
+    demo.toggleInspector = () => {
+        const st = scene.stylization;
+        if (!st) {
+            overlay.showMessage("Stylization is off: press T first.", "notice", 2500);
+        } else if (st.inspector) {
+            st.hideInspector();
+        } else {
+            st.showInspector({ models: controls.models, selectModel: (entry) => controls.selectModel(controls.models.indexOf(entry)) });
+        }
+    };
     overlay.hideLoading();
     overlay.setHelp(director ? HelpText.level : HelpText.testScene);
     bindKeys({
         controls,
         director,
         overlay,
-        openInspector: () => {
-            demo.openInspector?.();
-            return !!demo.openInspector;
-        },
+        toggleInspector: demo.toggleInspector,
     });
     window.demo = demo;
 }

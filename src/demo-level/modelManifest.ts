@@ -6,12 +6,14 @@ export interface ModelEntry {
     /** Shown in the HUD. */
     label: string;
     url: string;
+    /** The reference pairs the training recipe exported (the inspector panel diagnoses with them). */
+    reference?: string;
 }
 
 export const ShippedModels: readonly ModelEntry[] = [
-    { label: "oil paint", url: "models/oil-tiny.onnx" },
-    { label: "oil paint (few-shot)", url: "models/oil-tiny-fewshot.onnx" },
-    { label: "stained glass", url: "models/glass-tiny.onnx" },
+    { label: "oil paint", url: "models/oil-tiny.onnx", reference: "models/reference/oil-tiny.json" },
+    { label: "oil paint (few-shot)", url: "models/oil-tiny-fewshot.onnx", reference: "models/reference/oil-tiny-fewshot.json" },
+    { label: "stained glass", url: "models/glass-tiny.onnx", reference: "models/reference/glass-tiny.json" },
     { label: "ink wash", url: "models/ink-wash.onnx" },
 ];
 

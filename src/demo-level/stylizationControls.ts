@@ -81,7 +81,12 @@ export class StylizationControls {
             this._options.onNotice(`${this.model.label} is the only model shipped (add more to modelManifest.ts)`);
             return;
         }
-        this._modelIndex = (this._modelIndex + 1) % this._options.models.length;
+        this.selectModel((this._modelIndex + 1) % this._options.models.length).catch(() => undefined); // reported by onError
+    }
+
+    /** Swaps in `models[index]` (the inspector panel's model list comes here too, so the HUD follows). */
+    public async selectModel(index: number): Promise<void> {
+        this._modelIndex = index;
         const st = this.stylization;
         if (!st) {
             this.toggle();
@@ -89,13 +94,21 @@ export class StylizationControls {
         }
         this._busy = `loading ${this.model.label}…`;
         this._options.onChange(st);
-        st.setModel(this.model.url)
-            .then(() => this._options.onNotice(`model: ${this.model.label}`))
-            .catch((error: StylizationError) => this._options.onError(error))
-            .finally(() => {
-                this._busy = null;
-                this._options.onChange(this.stylization);
-            });
+        try {
+            await st.setModel(this.model.url);
+            this._options.onNotice(`model: ${this.model.label}`);
+        } catch (error) {
+            this._options.onError(error as StylizationError);
+            throw error;
+        } finally {
+            this._busy = null;
+            this._options.onChange(this.stylization);
+        }
+    }
+
+    /** The models the demo offers. */
+    public get models(): readonly ModelEntry[] {
+        return this._options.models;
     }
 
     /** V: stylized, original, split, difference. */

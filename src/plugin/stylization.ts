@@ -20,7 +20,8 @@ import { describeModel, type ModelDescription } from "./model/modelContract.js";
 import { FramePipeline, type StageTimes } from "./pipelines/framePipeline.js";
 import { exposeToBabylonInspector } from "./inspect/babylonInspector.js";
 import { diagnoseContract, type DiagnosisCandidate, type DiagnosisOptions } from "./diagnose/diagnoseContract.js";
-import type { RgbaFrame } from "./contract/cpuReference.js";
+import { postprocessTensor, preprocessFrame, type RgbaFrame } from "./contract/cpuReference.js";
+import { StylizationInspector, type InspectorOptions } from "./inspector/inspectorPanel.js";
 import { checkTargetHeight, checkUnit, checkView, inferenceSize, type ExecutionProviderOption, type ResolvedStylizationOptions, type StylizationView } from "./options.js";
 
 /** Live figures of a stylization. */
@@ -119,6 +120,7 @@ export class Stylization {
     /** The model to reload when the engine restores a lost device. */
     private _modelToRestore: ModelDescription | undefined;
     private readonly _observers: Array<() => void> = [];
+    private _inspector: StylizationInspector | undefined;
 
     /** @internal use `scene.enableStylization`. */
     public constructor(
@@ -267,14 +269,40 @@ export class Stylization {
         if (!session) {
             throw new StylizationError("diagnose needs a loaded model: wait for enableStylization or setModel to resolve");
         }
-        const wasFrozen = this.frozen;
-        this.frozen = true;
-        try {
-            await this._pipeline.whenIdle(); // a session runs one inference at a time
+        return this._holdingFrames(async () => {
             const run = async (data: Float32Array, width: number, height: number) => (await session.runCpu(data, width, height)).data;
-            return await diagnoseContract(run, input, expected, { frameColorSpace: this._config.frameColorSpace, ...options });
+            return diagnoseContract(run, input, expected, { frameColorSpace: this._config.frameColorSpace, ...options });
+        });
+    }
+
+    /**
+     * Runs the loaded model on an image with the current contract (CPU pre- and postprocessing, the session's own
+     * execution provider) and returns the RGBA result at the image's size: what the engine makes of a reference input,
+     * for comparing with the output training produced. Stylizing pauses while it runs.
+     * @throws StylizationError when no model is loaded
+     */
+    public async stylizeImage(image: RgbaFrame): Promise<Uint8Array> {
+        const session = this._session;
+        if (!session) {
+            throw new StylizationError("stylizeImage needs a loaded model: wait for enableStylization or setModel to resolve");
+        }
+        const config = this._config;
+        return this._holdingFrames(async () => {
+            const { width, height } = image;
+            const output = await session.runCpu(preprocessFrame(image, width, height, config), width, height);
+            return postprocessTensor(output.data, width, height, config);
+        });
+    }
+
+    /** Runs `work` on the session between frames: capturing pauses (frozen stays as the user set it) and resumes after. */
+    private async _holdingFrames<T>(work: () => Promise<T>): Promise<T> {
+        const pipeline = this._pipeline;
+        pipeline.holds++;
+        try {
+            await pipeline.whenIdle(); // a session runs one inference at a time
+            return await work();
         } finally {
-            this.frozen = wasFrozen;
+            pipeline.holds--;
         }
     }
 
@@ -300,6 +328,11 @@ export class Stylization {
 
     public set preprocess(value: Partial<PreprocessConfig>) {
         this._setOverrides({ ...this._overrides, ...value });
+    }
+
+    /** The fields you (or the panel) set; the rest of `preprocess` comes from the model or the defaults. */
+    public get preprocessOverrides(): Partial<PreprocessConfig> {
+        return structuredClone(this._overrides);
     }
 
     /** Drops your overrides so the model's declared contract applies again. */
@@ -415,6 +448,33 @@ export class Stylization {
         return this._postProcess;
     }
 
+    // ---- inspector panel ---------------------------------------------------------------------------------------
+
+    /**
+     * Opens the inspector panel (or returns the one already open): live contract controls, tensor statistics,
+     * mismatch warnings and diagnosis. Browser only; closed by its × button, `hideInspector()` or `dispose()`.
+     */
+    public showInspector(options: InspectorOptions = {}): StylizationInspector {
+        if (this._disposed) {
+            throw new StylizationError("showInspector: this stylization was disposed");
+        }
+        if (!this._inspector || this._inspector.disposed) {
+            this._inspector = new StylizationInspector(this, options);
+        }
+        return this._inspector;
+    }
+
+    /** Closes the inspector panel, if open. */
+    public hideInspector(): void {
+        this._inspector?.dispose();
+        this._inspector = undefined;
+    }
+
+    /** The open inspector panel, if any. */
+    public get inspector(): StylizationInspector | undefined {
+        return this._inspector?.disposed ? undefined : this._inspector;
+    }
+
     private _inferenceSize(): { width: number; height: number } {
         const engine = this.scene.getEngine();
         return inferenceSize(engine.getRenderWidth(), engine.getRenderHeight(), this._targetHeight, { width: this._model?.fixedWidth, height: this._model?.fixedHeight });
@@ -449,6 +509,7 @@ export class Stylization {
         this._disposed = true;
         this._loadToken++;
         this._observers.forEach((remove) => remove());
+        this.hideInspector();
         this._postProcess.dispose(this.camera);
         this._placeholder.dispose();
         const session = this._session;

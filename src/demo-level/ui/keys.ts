@@ -12,8 +12,8 @@ export interface KeyTargets {
     controls: StylizationControls;
     director: LevelDirector | null;
     overlay: Overlay;
-    /** Opens the inspector panel; false when none is available. */
-    openInspector: () => boolean;
+    /** Opens or closes the inspector panel. */
+    toggleInspector: () => void;
 }
 
 export function bindKeys(targets: KeyTargets): () => void {
@@ -44,9 +44,7 @@ export function bindKeys(targets: KeyTargets): () => void {
                 }
                 return;
             case "KeyI":
-                if (!targets.openInspector()) {
-                    overlay.showMessage("The inspector panel is not part of this build yet.", "notice", 2500);
-                }
+                targets.toggleInspector();
                 return;
             case "KeyH":
                 helpShown = !helpShown;
