@@ -44,6 +44,11 @@ beforeAll(async () => {
     writePng(path.join(dir, "expected.png"), { data: postprocessTensor(out.output.data as Float32Array, W, H, config), width: W, height: H });
 });
 
+function readPngFile(file: string): RgbaFrame {
+    const png = PNG.sync.read(fs.readFileSync(file));
+    return { data: new Uint8Array(png.data), width: png.width, height: png.height };
+}
+
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test("diagnose prints the ranking with the exact contract first", () => {
@@ -54,6 +59,25 @@ test("diagnose prints the ranking with the exact contract first", () => {
     expect(lines[1]).toMatch(/^1\s+inf\s+\[-1,1\]\s+\[-1,1\]\s+BGR\s+sRGB\s+false/);
     expect(lines.slice(1, 4)).toHaveLength(3);
     expect(out).toMatch(/Best match differs from what the model declares/);
+});
+
+test.each([
+    ["[-1,1] in, Tanh out (few-shot style)", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false }, /^1\s+inf\s+\[-1,1\]\s+\[-1,1\]\s+RGB\s+sRGB\s+false/],
+    ["[0,255] in and out (fast_neural_style style)", "diagnose-0-255.onnx", { inputRange: "[0,255]", outputRange: "[0,255]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false }, /^1\s+inf\s+\[0,255\]\s+\[0,255\]\s+RGB\s+sRGB\s+false/],
+    ["linear colour", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "linear", flipY: false }, /^1\s+inf\s+\[-1,1\]\s+\[-1,1\]\s+RGB\s+linear\s+false/],
+    ["flipped rows, ImageNet normalization", "diagnose-tanh.onnx", { inputRange: "imagenet", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: true }, /^1\s+inf\s+imagenet\s+\[-1,1\]\s+RGB\s+sRGB\s+true/],
+] as const)("diagnose finds the contract of a model built with %s", async (_label, file, contract, firstRow) => {
+    const modelPath = path.join(root, "test", "models", file);
+    const input = readPngFile(path.join(dir, "input.png"));
+    const config = resolvePreprocessConfig(contract);
+    const session = await ort.InferenceSession.create(modelPath);
+    const out = await session.run({ input: new ort.Tensor("float32", preprocessFrame(input, W, H, config), [1, 3, H, W]) });
+    await session.release();
+    const expectedFile = `expected-${file}-${contract.inputRange}-${contract.colorSpace}-${contract.flipY}.png`.replace(/[[\],]/g, "_");
+    writePng(path.join(dir, expectedFile), { data: postprocessTensor(out.output.data as Float32Array, W, H, config), width: W, height: H });
+    const { code, out: text } = cli("diagnose", modelPath, "input.png", expectedFile, "--top", "2");
+    expect(code).toBe(0);
+    expect(text.trim().split("\n")[1]).toMatch(firstRow);
 });
 
 test("write-contract --from writes the diagnosed contract into metadata_props, and inspect shows it", () => {
