@@ -306,6 +306,11 @@ export class Stylization {
         }
     }
 
+    /** The execution provider asked for (`options.executionProvider` or the last `setModel` that named one). */
+    public get requestedExecutionProvider(): ExecutionProviderOption {
+        return this._requestedProvider;
+    }
+
     /** The loaded model's description (name, declared contract, warnings), once loaded. */
     public get model(): ModelDescription | undefined {
         return this._model;

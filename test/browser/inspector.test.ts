@@ -267,6 +267,21 @@ describe.each([
         expect(await page.locator('[data-field="running"]').textContent()).toBe(` running: ${ep}${engine === "webgpu" && ep === "webgpu" ? " (zero-copy)" : " (readback)"}`);
     });
 
+    test("the execution provider control recreates the session on the chosen provider", async () => {
+        const page = demo.page;
+        const other = ep === "wasm" ? "webgl" : "wasm";
+        await page.locator('[data-section="model"] summary').click(); // a closed section at first
+        expect(await control(page, "executionProvider").inputValue()).toBe(ep);
+        await control(page, "executionProvider").selectOption(other);
+        await page.waitForFunction((other) => (window as any).demo.stylization.stats.executionProvider === other, other, { timeout: 60_000 });
+        await settle(page);
+        await page.locator('[data-field="running"]').filter({ hasText: `running: ${other} (readback)` }).waitFor({ timeout: 5000 });
+        await control(page, "executionProvider").selectOption(ep);
+        await page.waitForFunction((ep) => (window as any).demo.stylization.stats.executionProvider === ep, ep, { timeout: 60_000 });
+        await settle(page);
+        expect(demo.errors).toEqual([]);
+    });
+
     test("closing removes the panel and leaves the settings; the I key opens it again", async () => {
         const page = demo.page;
         await control(page, "close").click();
@@ -422,6 +437,20 @@ describe.each([
         await control(page, "apply-best").click();
         await page.waitForFunction(() => (window as any).demo.stylization.inspector.comparePsnr > 45, null, { timeout: 30_000 });
         expect(await page.evaluate(() => (window as any).demo.stylization.preprocess.inputRange)).toBe("[-1,1]");
+        expect(demo.errors).toEqual([]);
+    });
+
+    test("the model list swaps models, and the reference pair follows the model", async () => {
+        const page = demo.page;
+        await page.locator('[data-section="model"] summary').click();
+        const labels = await control(page, "model").locator("option").allTextContents();
+        await control(page, "model").selectOption({ label: "stained glass" });
+        await page.waitForFunction(() => (window as any).demo.stylization.model?.name === "glass-tiny.onnx", null, { timeout: 60_000 });
+        await page.waitForFunction(() => (window as any).demo.stylization.inspector.referencePair?.label.startsWith("256x192"), null, { timeout: 30_000 });
+        await page.waitForFunction(() => (window as any).demo.stylization.inspector.comparePsnr > 45, null, { timeout: 30_000 });
+        expect(labels).toEqual(expect.arrayContaining(["oil paint", "oil paint (few-shot)", "stained glass", "ink wash"]));
+        await control(page, "model").selectOption({ label: "oil paint" });
+        await page.waitForFunction(() => (window as any).demo.stylization.model?.name === "oil-tiny.onnx", null, { timeout: 60_000 });
         expect(demo.errors).toEqual([]);
     });
 });

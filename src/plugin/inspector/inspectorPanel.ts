@@ -115,7 +115,8 @@ export class StylizationInspector {
     private _statsBusy = false;
     private _statsQueue: Promise<void> = Promise.resolve();
     private _lastStatsAt = 0;
-    private _sidecarFor: string | undefined;
+    /** The model the reference pairs belong to. */
+    private _modelName: string | undefined;
     private _sidecarPairs: ReferencePairSource[] = [];
     private _droppedPair: { input?: RgbaFrame; expected?: RgbaFrame } = {};
     private _compareQueued = false;
@@ -185,9 +186,6 @@ export class StylizationInspector {
         clearTimeout(this._compareTimer);
         this._cleanup.forEach((fn) => fn());
         this.element.remove();
-        if (this.stylization.inspector === this) {
-            this.stylization.hideInspector();
-        }
     }
 
     // ---- building -------------------------------------------------------------------------------------------
@@ -359,7 +357,11 @@ export class StylizationInspector {
             }
         });
         const provider = el("select", { "data-control": "executionProvider" }, ...["auto", "webgpu", "wasm", "webgl"].map((v) => el("option", { value: v, text: v })));
-        provider.value = "auto";
+        this._syncs.push(() => {
+            if (!this._focused(provider)) {
+                provider.value = st.requestedExecutionProvider;
+            }
+        });
         provider.addEventListener("change", () => {
             const model = st.model;
             if (!model) {
@@ -725,34 +727,36 @@ export class StylizationInspector {
         this._diagnosisBody.replaceChildren();
         this.tensorStats = {};
         this._lastStatsAt = 0;
+        if (model.name === this._modelName) {
+            return; // the same model on a new session (provider change, restored device): the pair still applies
+        }
+        // Another model: a reference pair belongs to the model that produced its expected output. Dropped images stay
+        // in the list for the user to pick again.
+        this._modelName = model.name;
+        this.referencePair = undefined;
+        this.comparePsnr = undefined;
+        this._compareBody.replaceChildren();
         const entry = (this._options.models ?? [])[this._currentModelIndex() ?? -1];
         const sidecar = entry?.reference;
-        if (sidecar !== this._sidecarFor) {
-            this._sidecarFor = sidecar;
-            this._sidecarPairs = [];
-            if (this.referencePair && this.referencePair.label !== DroppedLabel) {
-                this.referencePair = undefined; // the previous model's own pair
-                this._compareBody.replaceChildren();
-            }
-            this._fillReferences();
-            if (sidecar) {
-                loadSidecar(sidecar, entry.url).then(
-                    (pairs) => {
-                        if (this._sidecarFor !== sidecar || this._disposed) {
-                            return;
-                        }
-                        this._sidecarPairs = pairs;
-                        this._fillReferences();
-                        if (pairs.length && !this.referencePair) {
-                            this._referenceSelect.value = "0";
-                            this._try(() => this._useReference("0"));
-                        }
-                    },
-                    (error: Error) => this._setStatus(`reference pairs: ${error.message}`, true)
-                );
-            }
+        this._sidecarPairs = [];
+        this._fillReferences();
+        this._referenceSelect.value = "";
+        if (entry && sidecar) {
+            loadSidecar(sidecar, entry.url).then(
+                (pairs) => {
+                    if (this._modelName !== model.name || this._disposed) {
+                        return;
+                    }
+                    this._sidecarPairs = pairs;
+                    this._fillReferences();
+                    if (pairs.length && !this.referencePair) {
+                        this._referenceSelect.value = "0";
+                        this._try(() => this._useReference("0"));
+                    }
+                },
+                (error: Error) => this._setStatus(`reference pairs: ${error.message}`, true)
+            );
         }
-        this._scheduleCompare();
     }
 
     private _fillReferences(): void {
