@@ -25,6 +25,9 @@ const Cases: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" | "webgl"
     { engine: "webgpu", ep: "webgpu", height: 128 },
 ];
 const Model = "models/ink-wash.onnx";
+/** The stage times the plugin reports for each stylized frame (see StageTimes). */
+const StageNames = ["capture", "readback", "inference", "postprocess", "present"] as const;
+type StageName = (typeof StageNames)[number];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Window_ {
@@ -100,9 +103,9 @@ async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Pr
     const on = summarize(await frameIntervals(demo.page, Seconds));
     const after = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
     inferTimes.push(...(await demo.page.evaluate(() => (window as any).__infer as number[])));
-    const stages: Array<{ readback: number; inference: number; postprocess: number }> = await demo.page.evaluate(() => (window as any).__stages);
+    const stages: Array<Record<StageName, number>> = await demo.page.evaluate(() => (window as any).__stages);
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-    const stageText = ["readback", "inference", "postprocess"].map((k) => median(stages.map((s) => s[k as keyof typeof s])).toFixed(1)).join(" / ");
+    const stageText = StageNames.map((k) => median(stages.map((s) => s[k])).toFixed(1)).join(" / ");
     await demo.page.close();
     const medianInfer = median(inferTimes);
     const native = await nodeReference(after.inferenceHeight, after.inferenceWidth);
@@ -130,7 +133,7 @@ async function main(): Promise<void> {
         `${new Date().toISOString()} · model \`${Model}\` · demo level, 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
         `Compare ratios within this run; absolute times say nothing about a real GPU.`,
         ``,
-        `| engine | provider | inference size | fps off / on | p95 frame ms off / on | max frame ms on | capture→result ms (median) | readback / inference / postprocess ms (median) | onnxruntime-node ms (ratio to capture→result) | stylized / skipped |`,
+        `| engine | provider | inference size | fps off / on | p95 frame ms off / on | max frame ms on | capture→result ms (median) | capture / readback / inference / postprocess / present ms (median) | onnxruntime-node ms (ratio to capture→result) | stylized / skipped |`,
         `|---|---|---|---|---|---|---|---|---|---|`,
         ...rows,
         ``,
