@@ -10,7 +10,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
-import { maxAbsDiff, readTensors, screenPixels, waitForFrames, waitForStylizedFrames } from "./pageTools";
+import { frameFromPlanar, maxAbsDiff, readTensors, screenPixels, waitForFrames, waitForStylizedFrames } from "./pageTools";
 import { postprocessTensor, preprocessFrame, type RgbaFrame } from "../../src/plugin/contract/cpuReference";
 import { resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
 
@@ -45,15 +45,6 @@ async function openPanel(page: Page): Promise<void> {
     await page.locator("canvas").first().focus();
     await page.keyboard.press("KeyI"); // the demo's key
     await control(page, "close").waitFor({ timeout: 10_000 });
-}
-
-function frameFromPlanar(t: Float32Array, width: number, height: number): RgbaFrame {
-    const plane = width * height;
-    const data = new Float32Array(plane * 4);
-    for (let i = 0; i < plane; i++) {
-        data.set([t[i], t[plane + i], t[2 * plane + i], 1], i * 4);
-    }
-    return { data, width, height };
 }
 
 /** Figures computed here, independently of the plugin: per channel min, max, mean, std, share outside [lo, hi]. */

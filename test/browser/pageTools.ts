@@ -2,6 +2,7 @@
 import type { Page } from "playwright-core";
 import { PNG } from "pngjs";
 import type { PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+import type { RgbaFrame } from "../../src/plugin/contract/cpuReference";
 
 /** Waits until `count` more frames have been stylized and presented (the result shows one frame after it arrives). */
 export async function waitForStylizedFrames(page: Page, count = 1, timeout = 60_000): Promise<void> {
@@ -94,4 +95,14 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, rgba = fa
         max = Math.max(max, Math.abs(a[i] - b[i]));
     }
     return max;
+}
+
+/** A planar RGB tensor of [0,1] values (an identity capture) as an RGBA float frame for the CPU reference. */
+export function frameFromPlanar(t: Float32Array, width: number, height: number): RgbaFrame {
+    const plane = width * height;
+    const data = new Float32Array(plane * 4);
+    for (let i = 0; i < plane; i++) {
+        data.set([t[i], t[plane + i], t[2 * plane + i], 1], i * 4);
+    }
+    return { data, width, height };
 }

@@ -6,7 +6,7 @@
 import * as ort from "onnxruntime-node";
 import path from "node:path";
 import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
-import { maxAbsDiff, readTensors, screenPixels, stylizeWith, waitForFrames, waitForStylizedFrames } from "./pageTools";
+import { frameFromPlanar, maxAbsDiff, readTensors, screenPixels, stylizeWith, waitForFrames, waitForStylizedFrames } from "./pageTools";
 import { postprocessTensor, preprocessFrame, type RgbaFrame } from "../../src/plugin/contract/cpuReference";
 import { resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
 
@@ -33,19 +33,6 @@ const Combos: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "webgl" | "wasm
  * - screen vs CPU postprocess: 8-bit quantization, ±1 level (rounding vs truncation, unorm conversion on the GPU).
  */
 const OutputTolerance = { wasm: 1e-4, webgpu: 1e-3, webgl: 1e-2 } as const;
-
-/** The planar [0,1] RGB tensor of the identity capture as an RGBA float frame for the CPU reference. */
-function frameFromPlanar(t: Float32Array, width: number, height: number): RgbaFrame {
-    const plane = width * height;
-    const data = new Float32Array(plane * 4);
-    for (let i = 0; i < plane; i++) {
-        data[i * 4] = t[i];
-        data[i * 4 + 1] = t[plane + i];
-        data[i * 4 + 2] = t[2 * plane + i];
-        data[i * 4 + 3] = 1;
-    }
-    return { data, width, height };
-}
 
 async function runNode(modelFile: string, input: Float32Array): Promise<Float32Array> {
     const session = await ort.InferenceSession.create(path.join(models, modelFile));
