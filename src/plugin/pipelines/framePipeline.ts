@@ -39,8 +39,9 @@ export interface PipelineCounters {
  *   zero-copy).
  * - `inference`: the session run (zero-copy: until the GPU finished it).
  * - `postprocess`: output tensor to image bytes on the CPU (0 on zero-copy, where a compute dispatch does it).
- * - `present`: render-thread time to hand the result to the composite (texture upload, or the compute dispatch that
- *   writes it); the composite itself is one full-screen pass of the post process.
+ * - `present`: render-thread time to hand a result to the composite (texture upload, or the compute dispatch that
+ *   writes it), measured when the previous result was presented (a result is presented on the frame after it
+ *   arrives); the composite itself is one full-screen pass of the post process.
  */
 export interface StageTimes {
     capture: number;
@@ -67,7 +68,7 @@ interface PipelineShape {
 
 export class FramePipeline {
     public readonly counters: PipelineCounters = { framesStylized: 0, framesSkipped: 0, lastInferenceMs: 0, totalInferenceMs: 0, lastStages: { ...NoStages } };
-    /** Stage times of the inference in flight, published when it completes (`present` when it is presented). */
+    /** Stage times of the inference in flight, published when it completes (`present` is written when a result is presented). */
     private _stages: StageTimes = { ...NoStages };
     /** When false, no frame is captured (the last result stays available). */
     public active = true;
@@ -309,7 +310,7 @@ export class FramePipeline {
                 this.counters.framesStylized++;
                 this.counters.lastInferenceMs = ms;
                 this.counters.totalInferenceMs += ms;
-                this.counters.lastStages = { ...this._stages, present: 0 };
+                this.counters.lastStages = { ...this._stages, present: this.counters.lastStages.present };
                 this._resultReady = true;
                 this._options.onResult(ms);
             },
