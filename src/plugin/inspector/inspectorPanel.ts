@@ -25,7 +25,7 @@ import type { Stylization } from "../stylization.js";
 import { InspectorCss } from "./inspectorStyles.js";
 import { findMismatches, type MismatchWarning } from "./mismatch.js";
 import { computeTensorStats, type ChannelStats } from "./tensorStats.js";
-import { SettingsFormat, loadStoredSettings, parseSettingsFile, saveStoredSettings, type ExportedSettings, type StoredSettings } from "./inspectorSettings.js";
+import { SettingsFormat, StorageKey, loadStoredSettings, parseSettingsFile, saveStoredSettings, type ExportedSettings, type StoredSettings } from "./inspectorSettings.js";
 import { decodeImage, frameBytes, loadPair, loadSidecar, type ReferencePair, type ReferencePairSource } from "./referencePair.js";
 
 /** A model the panel offers in its model list. */
@@ -537,7 +537,7 @@ export class StylizationInspector {
             }
         });
         const forget = el("button", { "data-control": "forget", text: "Forget saved settings" });
-        forget.addEventListener("click", () => this._try(() => this._storage?.removeItem("babylon-stylize.inspector"), "saved settings forgotten (the current ones stay until you change them)"));
+        forget.addEventListener("click", () => this._try(() => this._storage?.removeItem(StorageKey), "saved settings forgotten (the current ones stay until you change them)"));
         return this._section(
             "Settings",
             "settings",

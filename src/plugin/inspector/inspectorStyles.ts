@@ -2,7 +2,7 @@
 export const InspectorCss = /* css */ `
 :host { all: initial; }
 .layer { position: fixed; inset: 0; pointer-events: none; z-index: 2147483000; font: 12px/1.35 system-ui, "DejaVu Sans", sans-serif; color: #e6e8ee; }
-.panel { position: absolute; top: 8px; right: 8px; width: 380px; max-height: calc(100% - 16px); overflow-y: auto; overflow-x: hidden; pointer-events: auto;
+.panel { position: absolute; top: 8px; right: 8px; width: min(380px, calc(100% - 16px)); max-height: calc(100% - 16px); overflow-y: auto; overflow-x: hidden; pointer-events: auto;
   background: rgba(22, 24, 31, 0.95); border: 1px solid #3a3f4d; border-radius: 6px; box-shadow: 0 4px 18px rgba(0,0,0,.45); }
 header { display: flex; align-items: center; gap: 6px; padding: 6px 8px; background: #2a2f3c; position: sticky; top: 0; z-index: 1; cursor: move; }
 header h1 { font-size: 13px; margin: 0; flex: 1; font-weight: 600; }
