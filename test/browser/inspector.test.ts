@@ -41,6 +41,13 @@ async function settle(page: Page): Promise<void> {
     await waitForFrames(page, 2);
 }
 
+/** Picks the input and output ranges in the panel, then settles. */
+async function selectRanges(page: Page, inputRange: string, outputRange: string): Promise<void> {
+    await control(page, "inputRange").selectOption(inputRange);
+    await control(page, "outputRange").selectOption(outputRange);
+    await settle(page);
+}
+
 async function openPanel(page: Page): Promise<void> {
     await page.locator("canvas").first().focus();
     await page.keyboard.press("KeyI"); // the demo's key
@@ -87,9 +94,7 @@ describe.each([
         await waitForStylizedFrames(demo.page, 1);
         await openPanel(demo.page);
         // [0,1] in and out: the identity network's input is the rendered frame itself.
-        await control(demo.page, "inputRange").selectOption("[0,1]");
-        await control(demo.page, "outputRange").selectOption("[0,1]");
-        await settle(demo.page);
+        await selectRanges(demo.page, "[0,1]", "[0,1]");
         frame = frameFromPlanar((await readTensors(demo.page)).input, Size, Size);
     });
     afterAll(async () => {
@@ -146,9 +151,7 @@ describe.each([
     test("view, blend, split (slider and dragged divider), on/off and inference height act on the composite", async () => {
         const page = demo.page;
         // [0,1] in, [-1,1] out: the identity's image is brighter than the frame, so every mix is visible.
-        await control(page, "inputRange").selectOption("[0,1]");
-        await control(page, "outputRange").selectOption("[-1,1]");
-        await settle(page);
+        await selectRanges(page, "[0,1]", "[-1,1]");
         const stylized = predictedScreen(resolvePreprocessConfig({ inputRange: "[0,1]", outputRange: "[-1,1]" }));
         const original = Uint8Array.from(frame.data, (v) => Math.round(v * 255));
         const mix = (t: number) => stylized.map((s, i) => Math.round(original[i] + (s - original[i]) * t));
@@ -220,9 +223,7 @@ describe.each([
     test("the statistics shown match values computed here from the same tensors; frame figures are live", async () => {
         const page = demo.page;
         // [-1,1] in, [0,1] declared out: the identity's negative outputs fall outside the declared range.
-        await control(page, "inputRange").selectOption("[-1,1]");
-        await control(page, "outputRange").selectOption("[0,1]");
-        await settle(page);
+        await selectRanges(page, "[-1,1]", "[0,1]");
         await page.evaluate(() => (window as any).demo.stylization.inspector.updateStats());
         const { input, output } = await readTensors(page);
         const inputShown = await shownStats(page, "inputStats");

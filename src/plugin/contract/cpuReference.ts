@@ -12,6 +12,11 @@ export interface RgbaFrame {
     height: number;
 }
 
+/** A frame's RGBA bytes: byte frames as they are, float frames (0..1) rounded to the nearest level. */
+export function frameBytes(frame: RgbaFrame): Uint8Array | Uint8ClampedArray {
+    return frame.data instanceof Float32Array ? Uint8Array.from(frame.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)) : frame.data;
+}
+
 function texel(frame: RgbaFrame, x: number, y: number, channel: number): number {
     const v = frame.data[(y * frame.width + x) * 4 + channel];
     return frame.data instanceof Float32Array ? v : v / 255;

@@ -4,7 +4,7 @@
  * PSNR of the resulting image against the expected one. Output-side choices (range) are evaluated on each network
  * output, so the network runs once per input-side combination (input range x channel order x colour space x flip).
  */
-import { postprocessTensor, preprocessFrame, type RgbaFrame } from "../contract/cpuReference.js";
+import { frameBytes, postprocessTensor, preprocessFrame, type RgbaFrame } from "../contract/cpuReference.js";
 import { resolvePreprocessConfig, type ChannelOrder, type ColorSpace, type InputRange, type OutputRange, type PreprocessConfig } from "../contract/preprocessConfig.js";
 
 /** Runs the network on an NCHW float32 input of `width` x `height` and returns its NCHW output of the same size. */
@@ -59,7 +59,7 @@ export async function diagnoseContract(run: RunNetwork, input: RgbaFrame, expect
     if (input.width !== expected.width || input.height !== expected.height) {
         throw new RangeError(`the reference input is ${input.width}x${input.height} but the expected output is ${expected.width}x${expected.height}; they must match`);
     }
-    const expectedBytes = expected.data instanceof Float32Array ? Uint8Array.from(expected.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)) : expected.data;
+    const expectedBytes = frameBytes(expected);
     const { width, height } = input;
     const inputRanges = options.inputRanges ?? (["[-1,1]", "[0,1]", "[0,255]", "imagenet"] as const);
     const outputRanges = options.outputRanges ?? (["[-1,1]", "[0,1]", "[0,255]"] as const);

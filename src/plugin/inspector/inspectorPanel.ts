@@ -17,7 +17,7 @@ import {
     type PreprocessConfig,
     type Vec3,
 } from "../contract/preprocessConfig.js";
-import type { RgbaFrame } from "../contract/cpuReference.js";
+import { frameBytes, type RgbaFrame } from "../contract/cpuReference.js";
 import { psnrRgba, type DiagnosisCandidate } from "../diagnose/diagnoseContract.js";
 import { modelSourceName } from "../model/loadModel.js";
 import { StylizationViews, type ExecutionProviderOption } from "../options.js";
@@ -26,7 +26,7 @@ import { InspectorCss } from "./inspectorStyles.js";
 import { findMismatches, type MismatchWarning } from "./mismatch.js";
 import { computeTensorStats, type ChannelStats } from "./tensorStats.js";
 import { SettingsFormat, StorageKey, loadStoredSettings, parseSettingsFile, saveStoredSettings, type ExportedSettings, type StoredSettings } from "./inspectorSettings.js";
-import { decodeImage, frameBytes, loadPair, loadSidecar, type ReferencePair, type ReferencePairSource } from "./referencePair.js";
+import { decodeImage, loadPair, loadSidecar, type ReferencePair, type ReferencePairSource } from "./referencePair.js";
 
 /** A model the panel offers in its model list. */
 export interface InspectorModelEntry {
@@ -110,6 +110,7 @@ export class StylizationInspector {
     private readonly _status: HTMLElement;
     private readonly _splitHandle: HTMLElement;
     private readonly _syncs: Sync[] = [];
+    private _overrides: Partial<PreprocessConfig> = {};
     private readonly _cleanup: Array<() => void> = [];
     private _disposed = false;
     private _statsBusy = false;
@@ -392,7 +393,7 @@ export class StylizationInspector {
     private _origin(field: keyof PreprocessConfig): HTMLElement {
         const origin = el("span", { class: "origin", "data-origin": field });
         this._syncs.push(() => {
-            const overridden = field in this.stylization.preprocessOverrides;
+            const overridden = field in this._overrides;
             const declared = this.stylization.model?.declared[field] !== undefined;
             origin.textContent = overridden ? "override" : declared ? "model" : "default";
             origin.classList.toggle("override", overridden);
@@ -591,6 +592,7 @@ export class StylizationInspector {
     // ---- refreshing -------------------------------------------------------------------------------------------
 
     private _syncAll(): void {
+        this._overrides = this.stylization.preprocessOverrides; // one copy for every field's origin marker
         this._syncs.forEach((sync) => sync());
         this._placeSplitHandle();
     }
@@ -915,7 +917,7 @@ export class StylizationInspector {
         this.comparePsnr = psnrRgba(engineOut, expected);
         const figure = (caption: string, data: Uint8ClampedArray | Uint8Array, name: string) => {
             const canvas = el("canvas", { width: pair.input.width, height: pair.input.height, "data-image": name });
-            canvas.getContext("2d")!.putImageData(new ImageData(new Uint8ClampedArray(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength).slice(), pair.input.width, pair.input.height), 0, 0);
+            canvas.getContext("2d")!.putImageData(new ImageData(new Uint8ClampedArray(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength), pair.input.width, pair.input.height), 0, 0);
             return el("figure", {}, canvas, el("figcaption", { text: caption }));
         };
         this._compareBody.replaceChildren(

@@ -76,8 +76,3 @@ export async function loadPair(source: ReferencePairSource): Promise<ReferencePa
     const [input, expected] = await Promise.all([decodeImage(source.input), decodeImage(source.expected)]);
     return { label: source.label, input, expected };
 }
-
-/** RGBA bytes of a frame (float frames are 0..1). */
-export function frameBytes(frame: RgbaFrame): Uint8ClampedArray {
-    return frame.data instanceof Float32Array ? Uint8ClampedArray.from(frame.data, (v) => Math.round(v * 255)) : new Uint8ClampedArray(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
-}
