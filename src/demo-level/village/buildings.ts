@@ -5,7 +5,7 @@
 import { Matrix } from "@babylonjs/core/Maths/math.vector.js";
 import { CreateBoxVertexData } from "@babylonjs/core/Meshes/Builders/boxBuilder.js";
 import { CreateCylinderVertexData } from "@babylonjs/core/Meshes/Builders/cylinderBuilder.js";
-import { Atlas, type WallTile } from "./textures.js";
+import { Atlas, type WallTile } from "./atlasLayout.js";
 import { place, type GeometryBatch, type Rgb } from "./geometryBatch.js";
 import { BayWidth, FloorHeight, WindmillSite, terrainHeight, type HouseSpec, type RoofTint } from "./layout.js";
 import { Random } from "./random.js";

@@ -10,7 +10,7 @@ import "@babylonjs/core/Lights/Shadows/shadowGeneratorSceneComponent.js";
 import { Color3, Color4 } from "@babylonjs/core/Maths/math.color.js";
 import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import { RenderTargetTexture } from "@babylonjs/core/Materials/Textures/renderTargetTexture.js";
-import { createSkyTexture, HorizonColor } from "./textures.js";
+import { createSkyTexture, HorizonColor } from "./natureTextures.js";
 
 /** Where the sun is: azimuth in the x-z plane from +x towards +z, elevation above the horizon (radians). */
 export const Sun = { azimuth: (215 * Math.PI) / 180, elevation: (38 * Math.PI) / 180 } as const;

@@ -8,7 +8,7 @@ import { Mesh } from "@babylonjs/core/Meshes/mesh.js";
 import { VertexData } from "@babylonjs/core/Meshes/mesh.vertexData.js";
 import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { Material } from "@babylonjs/core/Materials/material.js";
-import type { UvRect } from "./textures.js";
+import type { UvRect } from "./atlasLayout.js";
 
 export type Rgb = readonly [number, number, number];
 

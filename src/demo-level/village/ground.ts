@@ -9,7 +9,8 @@ import { StandardMaterial } from "@babylonjs/core/Materials/standardMaterial.js"
 import { Color3 } from "@babylonjs/core/Maths/math.color.js";
 import { CreateDiscVertexData } from "@babylonjs/core/Meshes/Builders/discBuilder.js";
 import { PlazaRadius, terrainHeight } from "./layout.js";
-import { createCobbleTexture, createGroundDetailTexture, createTerrainColorMap, TerrainMapExtent, Atlas } from "./textures.js";
+import { createCobbleTexture, createGroundDetailTexture, createTerrainColorMap, TerrainMapExtent } from "./groundTextures.js";
+import { Atlas } from "./atlasLayout.js";
 import { GeometryBatch, place } from "./geometryBatch.js";
 import { smoothstep } from "./random.js";
 

@@ -5,7 +5,7 @@
 import { VertexData } from "@babylonjs/core/Meshes/mesh.vertexData.js";
 import { CreateIcoSphereVertexData } from "@babylonjs/core/Meshes/Builders/icoSphereBuilder.js";
 import { CreateCylinderVertexData } from "@babylonjs/core/Meshes/Builders/cylinderBuilder.js";
-import { Atlas } from "./textures.js";
+import { Atlas } from "./atlasLayout.js";
 import { place, type GeometryBatch, type Rgb } from "./geometryBatch.js";
 import { Pond, terrainHeight, type TreeSpec } from "./layout.js";
 import { Random, valueNoise } from "./random.js";

@@ -2,7 +2,7 @@
 import { CreateBoxVertexData } from "@babylonjs/core/Meshes/Builders/boxBuilder.js";
 import { CreateCylinderVertexData } from "@babylonjs/core/Meshes/Builders/cylinderBuilder.js";
 import type { Matrix } from "@babylonjs/core/Maths/math.vector.js";
-import { Atlas, type AtlasSwatch } from "./textures.js";
+import { Atlas, type AtlasSwatch } from "./atlasLayout.js";
 import { place, type GeometryBatch } from "./geometryBatch.js";
 import { terrainHeight, type PropSpec } from "./layout.js";
 import { addBush } from "./nature.js";

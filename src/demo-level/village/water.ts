@@ -6,7 +6,8 @@ import { CreateCylinderVertexData } from "@babylonjs/core/Meshes/Builders/cylind
 import { CreateDiscVertexData } from "@babylonjs/core/Meshes/Builders/discBuilder.js";
 import { CreateTorusVertexData } from "@babylonjs/core/Meshes/Builders/torusBuilder.js";
 import { CreateIcoSphereVertexData } from "@babylonjs/core/Meshes/Builders/icoSphereBuilder.js";
-import { Atlas, createFallingWaterTexture, createWaterTexture } from "./textures.js";
+import { Atlas } from "./atlasLayout.js";
+import { createFallingWaterTexture, createWaterTexture } from "./natureTextures.js";
 import { GeometryBatch, place } from "./geometryBatch.js";
 import { Pond } from "./layout.js";
 
