@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { openBrowser, openDemo, type BrowserSession } from "../test/browser/chromium";
+import { StageNames, type StageName } from "../src/plugin/pipeline/frameStats";
 
 const Seconds = Number(process.env.BENCH_SECONDS ?? 6);
 const Cases: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" | "webgl"; height: number }> = [
@@ -26,8 +27,6 @@ const Cases: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" | "webgl"
 ];
 const Model = "models/ink-wash.onnx";
 /** The stage times the plugin reports for each stylized frame (see StageTimes). */
-const StageNames = ["capture", "readback", "inference", "postprocess", "present"] as const;
-type StageName = (typeof StageNames)[number];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Window_ {

@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const hardwareGpu = await api.hasHardwareWebGpu();
     // On a software GPU (SwiftShader) the WebGPU provider is ~100x slower than wasm: keep the demo fluid.
     const executionProvider = params.ep ?? (hardwareGpu ? "auto" : "wasm");
-    const provider = await api.resolveExecutionProvider(scene, executionProvider).catch(() => "wasm");
+    const provider = await api.resolveExecutionProvider(engine, executionProvider).catch(() => "wasm");
     const hud = new Hud(engine, overlay);
     const controls = new StylizationControls(scene, {
         models,
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
         } else if (st.inspector) {
             st.hideInspector();
         } else {
-            st.showInspector({ models: controls.models, selectModel: (entry) => controls.selectModel(controls.models.indexOf(entry)) });
+            st.showInspector({ models: controls.models, selectModel: (entry) => controls.selectModel(controls.models.indexOf(entry)) }).catch((error: Error) => overlay.showMessage(`Inspector: ${error.message}`, "error", 4000));
         }
     };
     overlay.hideLoading();

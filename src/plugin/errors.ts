@@ -1,7 +1,8 @@
 /**
  * Every failure the plugin reports is one of these: the message says what was wrong, with which model or option, and
- * what to do. They are thrown by `enableStylization`/`setModel` and emitted on `onErrorObservable`; the scene keeps
- * rendering unstylized.
+ * what to do. They are thrown by `enableStylization`/`setModel`, the setters of the handle, diagnosis and the panel,
+ * and emitted on `onErrorObservable`; the scene keeps rendering unstylized. (The pure CPU-reference functions throw a
+ * plain `RangeError` when handed a buffer of the wrong length: a bug in the calling code, not a failure to report.)
  */
 
 /** Base class of all stylization errors. */
@@ -71,9 +72,19 @@ export class DeviceLostError extends StylizationError {
     public override name = "DeviceLostError";
 }
 
-/** An option passed to `enableStylization` is invalid. */
+/** An option passed to `enableStylization` (or set on the handle) is invalid. */
 export class StylizationOptionsError extends StylizationError {
     public override name = "StylizationOptionsError";
+}
+
+/** A preprocessing value is not one the contract knows (an option, a live edit, model metadata or a settings file). */
+export class PreprocessConfigError extends StylizationOptionsError {
+    public override name = "PreprocessConfigError";
+}
+
+/** A reference pair (an input frame and the output training produced for it) cannot be used as given. */
+export class ReferencePairError extends StylizationError {
+    public override name = "ReferencePairError";
 }
 
 /** Wraps anything thrown into a StylizationError subclass, keeping the original as `cause`. */

@@ -2,9 +2,9 @@ import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import type { PreprocessConfig } from "./contract/preprocessConfig.js";
 import type { ModelLoadProgress } from "./model/loadModel.js";
 import { StylizationOptionsError } from "./errors.js";
+import { ExecutionProviderOptions, type ExecutionProviderOption } from "./infer/executionProvider.js";
 
-/** `'auto'` picks zero-copy WebGPU on a WebGPU engine, and on WebGL2 the fastest provider that does not stall the loop. */
-export type ExecutionProviderOption = "auto" | "webgpu" | "webgl" | "wasm";
+export type { ExecutionProviderOption };
 
 /** What the composite shows. `split` shows the original left of `splitPosition`. */
 export type StylizationView = "stylized" | "original" | "split" | "difference";
@@ -14,7 +14,7 @@ export const StylizationViews: readonly StylizationView[] = ["stylized", "origin
 export interface StylizationOptions {
     /** Camera whose frames are stylized. @defaultValue the scene's active camera */
     camera?: Camera;
-    /** Execution provider. @defaultValue `"auto"` */
+    /** Execution provider; `"auto"` picks zero-copy WebGPU on a WebGPU engine, and on WebGL2 the fastest provider that does not stall the loop. @defaultValue `"auto"` */
     executionProvider?: ExecutionProviderOption;
     /** Inference height in pixels (rounded to a multiple of 8; width follows the aspect ratio). Ignored for fixed-size models. @defaultValue `540` */
     targetHeight?: number;
@@ -30,6 +30,16 @@ export interface StylizationOptions {
     enabled?: boolean;
     /** Download progress of the model. */
     onProgress?: (progress: ModelLoadProgress) => void;
+}
+
+/** Options of `stylization.setModel(model, options)`. */
+export interface SetModelOptions {
+    /** Download progress of the model. */
+    onProgress?: (progress: ModelLoadProgress) => void;
+    /** Execution provider for this model and the next ones. @defaultValue the one asked for until now */
+    executionProvider?: ExecutionProviderOption;
+    /** Name used in messages. @defaultValue the URL's file name */
+    name?: string;
 }
 
 export interface ResolvedStylizationOptions {
@@ -72,8 +82,8 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
         throw new StylizationOptionsError("enableStylization needs a camera: pass options.camera or set scene.activeCamera first");
     }
     const ep = options.executionProvider ?? "auto";
-    if (!["auto", "webgpu", "webgl", "wasm"].includes(ep)) {
-        throw new StylizationOptionsError(`executionProvider is ${JSON.stringify(ep)}; expected "auto", "webgpu", "webgl" or "wasm"`);
+    if (!ExecutionProviderOptions.includes(ep)) {
+        throw new StylizationOptionsError(`executionProvider is ${JSON.stringify(ep)}; expected one of ${ExecutionProviderOptions.map((p) => JSON.stringify(p)).join(", ")}`);
     }
     return {
         camera,

@@ -1,7 +1,10 @@
-/** The library without side effects: call `RegisterStylizationSceneComponent()` to add the Scene methods. */
+/**
+ * The library without side effects: importing it registers nothing (no Scene methods, no shaders, no Babylon classes or
+ * engine extensions); call `RegisterStylizationSceneComponent()` once to add the Scene methods. Babylon modules are
+ * taken from their `.pure` variants, which register on first use.
+ */
 export * from "./stylizationSceneComponent.pure.js";
 export * from "./stylization.js";
-export type { StageTimes } from "./pipelines/framePipeline.js";
 export * from "./options.js";
 export * from "./errors.js";
 export * from "./contract/preprocessConfig.js";
@@ -10,9 +13,9 @@ export * from "./model/loadModel.js";
 export * from "./model/modelContract.js";
 export { readOnnxModelInfo, withMetadata, withFixedImageSize, OnnxParseError, type OnnxModelInfo } from "./model/onnxModelInfo.js";
 export * from "./diagnose/diagnoseContract.js";
-export { StylizationSession, type ExecutionProvider } from "./infer/inferenceSession.js";
-export { StylizationInspector, type InspectorOptions, type InspectorModelEntry } from "./inspector/inspectorPanel.js";
-export * from "./inspector/tensorStats.js";
-export * from "./inspector/mismatch.js";
-export * from "./inspector/inspectorSettings.js";
-export { decodeImage, loadSidecar, type ReferencePair, type ReferencePairSource } from "./inspector/referencePair.js";
+export * from "./infer/executionProvider.js";
+export { StylizationSession } from "./infer/inferenceSession.js";
+export { StylizationPostProcess, ThinStylizationComposite } from "./composite/stylizationPostProcess.js";
+export { StageNames, type StageName, type StageTimes } from "./pipeline/frameStats.js";
+export type { PipelinePhase, PipelineState } from "./pipeline/framePipeline.js";
+export type { InspectorModelEntry, InspectorOptions, StylizationInspector } from "./panel/index.js";

@@ -2,7 +2,7 @@
  * Registers `scene.enableStylization`, `scene.disableStylization` and `scene.stylization` without side effects on
  * import: call {@link RegisterStylizationSceneComponent} once (it is idempotent).
  */
-import { Scene } from "@babylonjs/core/scene.js";
+import { Scene } from "@babylonjs/core/scene.pure.js";
 import type { ISceneComponent } from "@babylonjs/core/sceneComponent.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import type { ModelSource } from "./model/loadModel.js";

@@ -97,6 +97,33 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
         await waitForStylizedFrames(demo.page, 1);
     });
 
+    test("the pipeline's state can be read: its phases while stylizing, frozen, and held by work on the session", async () => {
+        const states = await demo.page.evaluate(async () => {
+            const { scene } = (window as any).demo;
+            const st = scene.stylization;
+            const phases = new Set<string>();
+            const observer = scene.onAfterRenderObservable.add(() => phases.add(st.pipelineState.phase));
+            for (let i = 0; i < 2; i++) {
+                await new Promise((resolve) => st.onFrameStylizedObservable.addOnce(resolve));
+            }
+            scene.onAfterRenderObservable.remove(observer);
+            st.frozen = true;
+            await st.readOutputTensor(); // waits until no inference is in flight
+            await new Promise((resolve) => scene.onAfterRenderObservable.addOnce(resolve)); // the last result is presented
+            const frozen = st.pipelineState;
+            st.frozen = false;
+            const { inferenceWidth: width, inferenceHeight: height } = st.stats; // a fixed-size model: the image has its size
+            const working = st.stylizeImage({ data: new Uint8Array(4 * width * height).fill(128), width, height });
+            const held = st.pipelineState;
+            await working;
+            return { phases: [...phases], frozen, held, after: st.pipelineState };
+        });
+        expect(states.phases.some((phase: string) => ["captured", "reading", "inferring"].includes(phase))).toBe(true);
+        expect(states.frozen).toEqual({ phase: "idle", capturing: false, holds: 0, resultPending: false, resultShown: true });
+        expect(states.held).toMatchObject({ capturing: false, holds: 1 });
+        expect(states.after).toMatchObject({ capturing: true, holds: 0 });
+    });
+
     test("enable twice on a camera replaces; enable/disable cycles leave no GPU resource behind", async () => {
         const result = await demo.page.evaluate(async () => {
             const { scene, engine } = (window as any).demo;

@@ -3,6 +3,7 @@
  * becomes pixels again. It exists once, as data. {@link derivePreprocessParams} turns it into the few numbers that the
  * CPU reference (`cpuReference.ts`), the WGSL compute shaders and the GLSL capture shader all apply the same way.
  */
+import { PreprocessConfigError } from "../errors.js";
 
 /** Value range the network was trained on. `imagenet` and `custom` subtract a mean and divide by a std per channel. */
 export type InputRange = "[-1,1]" | "[0,1]" | "[0,255]" | "imagenet" | "custom";
@@ -59,14 +60,11 @@ export const OutputRanges: readonly OutputRange[] = ["[-1,1]", "[0,1]", "[0,255]
 export const ChannelOrders: readonly ChannelOrder[] = ["RGB", "BGR"];
 export const ColorSpaces: readonly ColorSpace[] = ["sRGB", "linear"];
 export const ResizeFilters: readonly ResizeFilter[] = ["bilinear", "nearest"];
+/** The input ranges a diagnosis or a mismatch warning can suggest: every named one (a custom mean/std is not guessed). */
+export const NamedInputRanges = InputRanges.filter((r): r is Exclude<InputRange, "custom"> => r !== "custom");
 
 const ImageNetMean: Vec3 = [0.485, 0.456, 0.406];
 const ImageNetStd: Vec3 = [0.229, 0.224, 0.225];
-
-/** Thrown when a preprocessing value is not one the contract knows. */
-export class PreprocessConfigError extends Error {
-    public override name = "PreprocessConfigError";
-}
 
 function checkOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
     if (!allowed.includes(value as T)) {

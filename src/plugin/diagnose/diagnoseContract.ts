@@ -5,7 +5,8 @@
  * output, so the network runs once per input-side combination (input range x channel order x colour space x flip).
  */
 import { frameBytes, postprocessTensor, preprocessFrame, type RgbaFrame } from "../contract/cpuReference.js";
-import { resolvePreprocessConfig, type ChannelOrder, type ColorSpace, type InputRange, type OutputRange, type PreprocessConfig } from "../contract/preprocessConfig.js";
+import { ReferencePairError } from "../errors.js";
+import { ChannelOrders, ColorSpaces, NamedInputRanges, OutputRanges, resolvePreprocessConfig, type ChannelOrder, type ColorSpace, type InputRange, type OutputRange, type PreprocessConfig } from "../contract/preprocessConfig.js";
 
 /** Runs the network on an NCHW float32 input of `width` x `height` and returns its NCHW output of the same size. */
 export type RunNetwork = (input: Float32Array, width: number, height: number) => Promise<Float32Array>;
@@ -57,14 +58,14 @@ export function psnrRgba(a: Uint8Array | Uint8ClampedArray, b: Uint8Array | Uint
  */
 export async function diagnoseContract(run: RunNetwork, input: RgbaFrame, expected: RgbaFrame, options: DiagnosisOptions = {}): Promise<DiagnosisCandidate[]> {
     if (input.width !== expected.width || input.height !== expected.height) {
-        throw new RangeError(`the reference input is ${input.width}x${input.height} but the expected output is ${expected.width}x${expected.height}; they must match`);
+        throw new ReferencePairError(`the reference input is ${input.width}x${input.height} but the expected output is ${expected.width}x${expected.height}; they must match`);
     }
     const expectedBytes = frameBytes(expected);
     const { width, height } = input;
-    const inputRanges = options.inputRanges ?? (["[-1,1]", "[0,1]", "[0,255]", "imagenet"] as const);
-    const outputRanges = options.outputRanges ?? (["[-1,1]", "[0,1]", "[0,255]"] as const);
-    const channelOrders = options.channelOrders ?? (["RGB", "BGR"] as const);
-    const colorSpaces = options.colorSpaces ?? (["sRGB", "linear"] as const);
+    const inputRanges = options.inputRanges ?? NamedInputRanges;
+    const outputRanges = options.outputRanges ?? OutputRanges;
+    const channelOrders = options.channelOrders ?? ChannelOrders;
+    const colorSpaces = options.colorSpaces ?? ColorSpaces;
     const flipYs = options.flipYs ?? [false, true];
     const frameColorSpace = options.frameColorSpace ?? "sRGB";
     const total = inputRanges.length * channelOrders.length * colorSpaces.length * flipYs.length;

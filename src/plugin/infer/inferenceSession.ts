@@ -6,10 +6,8 @@ import type * as Ort from "onnxruntime-web";
 import { ExecutionProviderError, InferenceError, StylizationError, UnsupportedOperatorError } from "../errors.js";
 import type { ModelDescription } from "../model/modelContract.js";
 import { withFixedImageSize } from "../model/onnxModelInfo.js";
+import { ExecutionProviders, type ExecutionProvider } from "./executionProvider.js";
 import { loadOrtWasm, loadOrtWebGl, loadOrtWebGpu, type OrtModule } from "./ortRuntime.js";
-
-/** The execution providers the plugin drives. */
-export type ExecutionProvider = "webgpu" | "webgl" | "wasm";
 
 /** Operators (with the attribute value that matters) that a provider is known to fail on; checked before loading. */
 const KnownGaps: Record<ExecutionProvider, Array<{ op: string; when?: (attrs: Record<string, unknown>) => boolean; why: string }>> = {
@@ -23,7 +21,7 @@ const KnownGaps: Record<ExecutionProvider, Array<{ op: string; when?: (attrs: Re
 
 /** Which providers can run an operator: wasm implements every standard ONNX operator; the others are checked. */
 function providersFor(op: string, attrs: Record<string, unknown>): ExecutionProvider[] {
-    return (["webgpu", "wasm", "webgl"] as ExecutionProvider[]).filter((p) => !KnownGaps[p].some((g) => g.op === op && (!g.when || g.when(attrs))));
+    return ExecutionProviders.filter((p) => !KnownGaps[p].some((g) => g.op === op && (!g.when || g.when(attrs))));
 }
 
 function checkKnownGaps(model: ModelDescription, provider: ExecutionProvider): void {

@@ -9,6 +9,7 @@
  * model with hundreds of MB of weights costs only a walk over its field headers.
  */
 
+import { InvalidModelError } from '../errors.js';
 export interface OnnxDim { value?: number; param?: string }
 export interface OnnxValueInfo { name: string; elemType: number; dims: OnnxDim[] | undefined }
 export interface OnnxNodeInfo {
@@ -27,7 +28,8 @@ export interface OnnxModelInfo {
   nodes: OnnxNodeInfo[];
 }
 
-export class OnnxParseError extends Error {
+/** The bytes are not a well-formed ONNX protobuf; `describeModel` reports it as an `InvalidModelError` naming the model. */
+export class OnnxParseError extends InvalidModelError {
   override name = 'OnnxParseError';
   constructor(message: string) {
     super(message);

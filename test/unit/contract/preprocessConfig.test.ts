@@ -1,7 +1,6 @@
 import {
   ColorConversion,
   DefaultPreprocessConfig,
-  PreprocessConfigError,
   applyConversion,
   derivePreprocessParams,
   inputInterval,
@@ -11,6 +10,7 @@ import {
   srgbToLinear,
   type PreprocessConfig,
 } from '../../../src/plugin/contract/preprocessConfig';
+import { PreprocessConfigError } from '../../../src/plugin/errors';
 
 const cfg = (p: Partial<PreprocessConfig> = {}) => resolvePreprocessConfig(p);
 

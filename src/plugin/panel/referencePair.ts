@@ -4,6 +4,7 @@
  * export) or from two image files the user drops in.
  */
 import type { RgbaFrame } from "../contract/cpuReference.js";
+import { StylizationError } from "../errors.js";
 
 export interface ReferencePair {
     label: string;
@@ -27,7 +28,7 @@ export async function decodeImage(source: Blob | string): Promise<RgbaFrame> {
     if (typeof source === "string") {
         const response = await fetch(source);
         if (!response.ok) {
-            throw new Error(`could not load ${source}: HTTP ${response.status}`);
+            throw new StylizationError(`could not load ${source}: HTTP ${response.status}`);
         }
         blob = await response.blob();
     } else {
@@ -38,7 +39,7 @@ export async function decodeImage(source: Blob | string): Promise<RgbaFrame> {
         bitmap = await createImageBitmap(blob, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
     } catch (error) {
         const name = typeof source === "string" ? source : (source as File).name ?? "the file";
-        throw new Error(`${name} is not an image the browser can decode (${(error as Error).message})`);
+        throw new StylizationError(`${name} is not an image the browser can decode (${(error as Error).message})`);
     }
     const { width, height } = bitmap;
     const canvas = new OffscreenCanvas(width, height);
@@ -51,18 +52,18 @@ export async function decodeImage(source: Blob | string): Promise<RgbaFrame> {
 
 /**
  * Reads the reference pairs a sidecar lists (image paths are relative to the model's URL, as the recipe writes them).
- * @throws Error naming the sidecar when it cannot be fetched or read
+ * @throws StylizationError naming the sidecar when it cannot be fetched or read
  */
 export async function loadSidecar(sidecar: string, modelUrl: string): Promise<ReferencePairSource[]> {
     const response = await fetch(sidecar);
     if (!response.ok) {
-        throw new Error(`${sidecar}: HTTP ${response.status}`);
+        throw new StylizationError(`${sidecar}: HTTP ${response.status}`);
     }
     let json: { references?: Array<{ width: number; height: number; frame?: string; input: string; output: string }> };
     try {
         json = await response.json();
     } catch {
-        throw new Error(`${sidecar} is not JSON`);
+        throw new StylizationError(`${sidecar} is not JSON`);
     }
     const modelBase = new URL(modelUrl, location.href);
     return (json.references ?? []).map((r) => ({

@@ -3,6 +3,7 @@
  * input and output: min, max, mean, std, the share of values outside the interval the contract expects, and a
  * histogram.
  */
+import { StylizationError } from "../errors.js";
 
 export interface ChannelStats {
     min: number;
@@ -31,7 +32,7 @@ const Tolerance = 1e-3;
 export function computeTensorStats(tensor: Float32Array, expected: ReadonlyArray<readonly [number, number]>, bins = 32): ChannelStats[] {
     const plane = tensor.length / 3;
     if (!Number.isInteger(plane)) {
-        throw new RangeError(`a 3-channel tensor has a multiple of 3 values; got ${tensor.length}`);
+        throw new StylizationError(`a 3-channel tensor has a multiple of 3 values; got ${tensor.length}`);
     }
     const stats: ChannelStats[] = [];
     for (let c = 0; c < 3; c++) {

@@ -1,9 +1,9 @@
 /**
  * The inspector panel's arithmetic, without a page: tensor statistics, mismatch warnings and the settings file.
  */
-import { computeTensorStats, type ChannelStats } from "../../../src/plugin/inspector/tensorStats";
-import { findMismatches, MismatchThresholds } from "../../../src/plugin/inspector/mismatch";
-import { parseSettingsFile, loadStoredSettings, saveStoredSettings, SettingsFileError, StorageKey } from "../../../src/plugin/inspector/inspectorSettings";
+import { computeTensorStats, type ChannelStats } from "../../../src/plugin/panel/tensorStats";
+import { findMismatches, MismatchThresholds } from "../../../src/plugin/panel/mismatch";
+import { parseSettingsFile, loadStoredSettings, saveStoredSettings, SettingsFileError, StorageKey } from "../../../src/plugin/panel/inspectorSettings";
 import { preprocessFrame } from "../../../src/plugin/contract/cpuReference";
 import { inputInterval, resolvePreprocessConfig, type PreprocessConfig } from "../../../src/plugin/contract/preprocessConfig";
 

@@ -7,21 +7,31 @@
 import { InspectableType, type IInspectable } from "@babylonjs/core/Misc/iInspectable.js";
 import type { PostProcess } from "@babylonjs/core/PostProcesses/postProcess.js";
 import { ChannelOrders, ColorSpaces, InputRanges, OutputRanges, type PreprocessConfig } from "../contract/preprocessConfig.js";
-import { StylizationViews } from "../options.js";
-import type { Stylization } from "../stylization.js";
+import { StylizationViews, type StylizationView } from "../options.js";
 
-type Editable = "enabled" | "frozen" | "blend" | "view" | "splitPosition" | "targetHeight";
+/** What the Babylon Inspector edits: the stylization handle's settings, each validated by its own setter. */
+export interface InspectableStylization {
+    enabled: boolean;
+    frozen: boolean;
+    blend: number;
+    view: StylizationView;
+    splitPosition: number;
+    targetHeight: number;
+    readonly preprocess: PreprocessConfig;
+}
+
+type Editable = Exclude<keyof InspectableStylization, "preprocess">;
 
 const options = (values: readonly string[]) => values.map((v) => ({ label: v, value: v }));
 
-export function exposeToBabylonInspector(stylization: Stylization, postProcess: PostProcess): void {
+export function exposeToBabylonInspector(stylization: InspectableStylization, postProcess: PostProcess): void {
     const entries: IInspectable[] = [];
     const forward = (property: string, label: string, type: InspectableType, get: () => unknown, set: (value: never) => void, extra: Partial<IInspectable> = {}) => {
         Object.defineProperty(postProcess, property, { configurable: true, enumerable: false, get, set });
         entries.push({ label, propertyName: property, type, ...extra });
     };
     const handle = (field: Editable, label: string, type: InspectableType, extra?: Partial<IInspectable>) =>
-        forward(`stylization_${field}`, label, type, () => stylization[field], (value) => ((stylization as unknown as Record<Editable, unknown>)[field] = value), extra);
+        forward(`stylization_${field}`, label, type, () => stylization[field], (value) => ((stylization as Record<Editable, unknown>)[field] = value), extra);
     const contract = (field: keyof PreprocessConfig, label: string, type: InspectableType, extra?: Partial<IInspectable>) =>
         forward(`stylization_${field}`, label, type, () => stylization.preprocess[field], (value) => ((stylization.preprocess as unknown as Record<string, unknown>)[field] = value), extra);
 

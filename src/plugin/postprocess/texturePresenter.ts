@@ -1,5 +1,5 @@
 /**
- * CPU postprocess + upload, for the readback pipelines: the CPU reference turns the output tensor into RGBA bytes
+ * CPU postprocess + upload, for the readback paths: the CPU reference turns the output tensor into RGBA bytes
  * (row 0 = top) and they are uploaded into an RGBA8 texture. Works on both engines.
  */
 import type { Scene } from "@babylonjs/core/scene.js";
@@ -7,11 +7,13 @@ import { RawTexture } from "@babylonjs/core/Materials/Textures/rawTexture.js";
 import { Constants } from "@babylonjs/core/Engines/constants.js";
 import { postprocessTensor } from "../contract/cpuReference.js";
 import type { PreprocessParams } from "../contract/preprocessConfig.js";
+import type { FramePresenter } from "./framePresenter.js";
 
-export class TexturePresent {
+export class TexturePresenter implements FramePresenter {
     private _texture: RawTexture | undefined;
     private _rgba = new Uint8Array(0);
     private _pending = false;
+    private _output: Float32Array | undefined;
 
     public constructor(private readonly _scene: Scene) {}
 
@@ -19,8 +21,14 @@ export class TexturePresent {
         return this._texture;
     }
 
-    /** Converts the output to bytes now (off the render path); the upload happens in {@link upload}. */
+    /** The last output tensor given to {@link prepare}, NCHW. */
+    public get output(): Float32Array | undefined {
+        return this._output;
+    }
+
+    /** Converts the output to bytes now (off the render path); the upload happens in {@link present}. */
     public prepare(tensor: Float32Array, width: number, height: number, params: PreprocessParams): void {
+        this._output = tensor;
         if (this._rgba.length !== width * height * 4) {
             this._rgba = new Uint8Array(width * height * 4);
         }
@@ -33,8 +41,7 @@ export class TexturePresent {
         this._pending = true;
     }
 
-    /** Uploads the prepared image; returns true when a new image was uploaded. */
-    public upload(): boolean {
+    public present(): boolean {
         if (!this._pending || !this._texture) {
             return false;
         }

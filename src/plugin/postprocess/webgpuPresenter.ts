@@ -4,16 +4,18 @@
  */
 import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import type { Scene } from "@babylonjs/core/scene.js";
-import "@babylonjs/core/Engines/WebGPU/Extensions/engine.computeShader.js";
-import { ComputeShader } from "@babylonjs/core/Compute/computeShader.js";
-import { StorageBuffer } from "@babylonjs/core/Buffers/storageBuffer.js";
+import { RegisterEnginesWebGPUExtensionsEngineComputeShader } from "@babylonjs/core/Engines/WebGPU/Extensions/engine.computeShader.pure.js";
+import { ComputeShader } from "@babylonjs/core/Compute/computeShader.pure.js";
+import type { StorageBuffer } from "@babylonjs/core/Buffers/storageBuffer.js";
 import { RawTexture } from "@babylonjs/core/Materials/Textures/rawTexture.js";
 import { Constants } from "@babylonjs/core/Engines/constants.js";
 import type { UniformBuffer } from "@babylonjs/core/Materials/uniformBuffer.js";
-import { PostprocessWgsl, type PackedParams } from "../contract/shaders.js";
-import { createParamsBuffer, updateParamsBuffer } from "../capture/webgpuCapture.js";
+import type { PackedParams } from "../contract/shaderParams.js";
+import { createParamsBuffer, createTensorBuffer, gpuBufferOf, updateParamsBuffer } from "../gpu/gpuBuffers.js";
+import type { FramePresenter } from "./framePresenter.js";
+import { PostprocessWgsl } from "./postprocessShaders.js";
 
-export class WebGpuPresent {
+export class WebGpuPresenter implements FramePresenter {
     private readonly _shader: ComputeShader;
     private readonly _params: UniformBuffer;
     private _tensor: StorageBuffer | undefined;
@@ -25,46 +27,39 @@ export class WebGpuPresent {
         private readonly _engine: WebGPUEngine,
         private readonly _scene: Scene
     ) {
-        this._shader = new ComputeShader(
-            "stylizePostprocess",
-            _engine,
-            { computeSource: PostprocessWgsl },
-            { bindingsMapping: { tensor: { group: 0, binding: 0 }, image: { group: 0, binding: 1 }, params: { group: 0, binding: 2 } } }
-        );
+        RegisterEnginesWebGPUExtensionsEngineComputeShader();
+        const bindingsMapping = { tensor: { group: 0, binding: 0 }, image: { group: 0, binding: 1 }, params: { group: 0, binding: 2 } };
+        this._shader = new ComputeShader("stylizePostprocess", _engine, { computeSource: PostprocessWgsl }, { bindingsMapping });
         this._params = createParamsBuffer(_engine, "stylizePostprocessParams");
         this._shader.setUniformBuffer("params", this._params);
     }
 
-    /** The output tensor buffer onnxruntime writes into. */
-    public get tensorBuffer(): StorageBuffer {
-        if (!this._tensor) {
-            throw new Error("WebGpuPresent used before resize()");
-        }
-        return this._tensor;
+    /** The output tensor buffer onnxruntime writes into; undefined before {@link configure}. */
+    public get gpuTensor(): GPUBuffer | undefined {
+        return this._tensor && gpuBufferOf(this._tensor);
     }
 
-    /** The stylized image, row 0 = top. Kept across resizes until the next result so no black frame shows. */
     public get texture(): RawTexture | undefined {
         return this._texture;
     }
 
-    public resize(width: number, height: number): void {
-        if (width === this._width && height === this._height && this._tensor) {
-            return;
+    /** Sets the tensor size (re-allocating only when it changed) and the packed contract. */
+    public configure(width: number, height: number, packed: PackedParams): void {
+        if (width !== this._width || height !== this._height || !this._tensor) {
+            this._tensor?.dispose();
+            this._tensor = createTensorBuffer(this._engine, width, height, "stylizeOutputTensor");
+            this._shader.setStorageBuffer("tensor", this._tensor);
+            this._width = width;
+            this._height = height;
         }
-        this._tensor?.dispose();
-        this._tensor = new StorageBuffer(this._engine, 3 * width * height * 4, Constants.BUFFER_CREATIONFLAG_READWRITE, "stylizeOutputTensor");
-        this._shader.setStorageBuffer("tensor", this._tensor);
-        this._width = width;
-        this._height = height;
-    }
-
-    public setParams(packed: PackedParams): void {
         updateParamsBuffer(this._params, packed);
     }
 
     /** Records the postprocess dispatch; false while the shader is still compiling. */
-    public dispatch(): boolean {
+    public present(): boolean {
+        if (!this._tensor) {
+            return false;
+        }
         if (!this._texture || this._texture.getSize().width !== this._width || this._texture.getSize().height !== this._height) {
             this._texture?.dispose();
             this._texture = new RawTexture(
@@ -83,6 +78,16 @@ export class WebGpuPresent {
             this._shader.setStorageTexture("image", this._texture);
         }
         return this._shader.dispatch(Math.ceil(this._width / 8), Math.ceil(this._height / 8), 1);
+    }
+
+    /** Reads the output tensor (NCHW) back to the CPU, for tests, statistics and diagnosis. */
+    public async readOutput(): Promise<Float32Array | undefined> {
+        if (!this._tensor) {
+            return undefined;
+        }
+        const out = new Float32Array(3 * this._width * this._height);
+        await this._tensor.read(0, out.byteLength, out);
+        return out;
     }
 
     public dispose(): void {

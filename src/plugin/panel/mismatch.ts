@@ -3,7 +3,7 @@
  * against the training statistics the model declares (`stylize.train_mean` / `stylize.train_std`), and the output's
  * values against the declared output range. Each warning may carry the contract change that would fix it.
  */
-import { derivePreprocessParams, outputInterval, type InputRange, type OutputRange, type PreprocessConfig, type Vec3 } from "../contract/preprocessConfig.js";
+import { NamedInputRanges, derivePreprocessParams, outputInterval, type InputRange, type OutputRange, type PreprocessConfig, type Vec3 } from "../contract/preprocessConfig.js";
 import type { TrainingStatistics } from "../model/modelContract.js";
 import type { ChannelStats } from "./tensorStats.js";
 
@@ -16,8 +16,6 @@ export interface MismatchWarning {
     /** The contract change that would probably fix it. */
     fix?: Partial<PreprocessConfig>;
 }
-
-const CandidateRanges: readonly Exclude<InputRange, "custom">[] = ["[-1,1]", "[0,1]", "[0,255]", "imagenet"];
 
 /** Distances (in training standard deviations, averaged over channels) above which the input is "far" from training. */
 export const MismatchThresholds = {
@@ -73,7 +71,7 @@ function checkInput(config: PreprocessConfig, input: readonly ChannelStats[], tr
     const summary = `input mean ${fmt(avg(liveMean))} (std ${fmt(avg(liveStd))}) but training mean ${fmt(avg(training.mean))} (std ${fmt(avg(training.std))})`;
 
     let best: { range: InputRange; d: number } = { range: config.inputRange, d: current };
-    for (const range of CandidateRanges) {
+    for (const range of NamedInputRanges) {
         const under = statsUnder(range, config, pixelMean, pixelStd);
         const d = distance(under.mean, under.std, training);
         if (d < best.d) {

@@ -3,6 +3,7 @@
  * model, the preprocessing overrides chosen in the panel.
  */
 import { resolvePreprocessConfig, type PreprocessConfig } from "../contract/preprocessConfig.js";
+import { StylizationError } from "../errors.js";
 import { StylizationViews, checkTargetHeight, checkUnit, checkView, type StylizationView } from "../options.js";
 
 export interface DisplaySettings {
@@ -34,7 +35,7 @@ export const SettingsFormat = "babylon-stylize.inspector";
 export const StorageKey = "babylon-stylize.inspector";
 
 /** Thrown for a settings file the panel cannot apply, with the reason in words. */
-export class SettingsFileError extends Error {
+export class SettingsFileError extends StylizationError {
     public override name = "SettingsFileError";
 }
 

@@ -1,0 +1,18 @@
+/**
+ * Capture: the scene's rendered frame becomes the network's input tensor. One implementation per engine; each owns its
+ * preprocess pass and the way the tensor leaves it (kept on the GPU for zero-copy, or read back for a CPU provider).
+ */
+import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
+import type { PackedParams } from "../contract/shaderParams.js";
+
+export interface FrameCapture {
+    /** Sets the tensor size and the packed contract for the next captures (re-allocating only on a size change). */
+    configure(width: number, height: number, packed: PackedParams): void;
+    /** Records the preprocess pass over `frame` into the engine's frame; false while its shader is still compiling. */
+    dispatch(frame: InternalTexture): boolean;
+    /** Reads the last dispatched tensor (NCHW) back into `out`; resolves null when the context was lost meanwhile. */
+    read(out: Float32Array): Promise<Float32Array | null>;
+    /** The GPU buffer holding the tensor, for zero-copy sessions; undefined on WebGL2 or before {@link configure}. */
+    readonly gpuTensor: GPUBuffer | undefined;
+    dispose(): void;
+}

@@ -1,0 +1,98 @@
+/**
+ * The composite: draws the scene frame and the stylized image according to the view mode, in the thin/full style of
+ * Babylon's post processes. The thin part needs only an engine (testable without a scene); the full part attaches it to
+ * a camera.
+ */
+import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
+import type { Camera } from "@babylonjs/core/Cameras/camera.js";
+import { Constants } from "@babylonjs/core/Engines/constants.js";
+import { ShaderStore } from "@babylonjs/core/Engines/shaderStore.js";
+import { ShaderLanguage } from "@babylonjs/core/Materials/shaderLanguage.js";
+import { EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
+import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
+import { RawTexture } from "@babylonjs/core/Materials/Textures/rawTexture.js";
+import { PostProcess } from "@babylonjs/core/PostProcesses/postProcess.pure.js";
+import type { StylizationView } from "../options.js";
+import { CompositeGlsl, CompositeShaderName, CompositeWgsl } from "./compositeShaders.js";
+
+const ViewIndex: Record<StylizationView, number> = { stylized: 0, original: 1, split: 2, difference: 3 };
+
+/** Engine-only composite: holds the display settings and binds them with the stylized image. */
+export class ThinStylizationComposite extends EffectWrapper {
+    public static readonly FragmentName = CompositeShaderName;
+    public static readonly Uniforms = ["settings"];
+    public static readonly Samplers = ["stylizedSampler"];
+
+    /** Blend between the original (0) and stylized (1) frame. */
+    public blend = 1;
+    public view: StylizationView = "stylized";
+    /** Divider of the split view, 0..1 from the left. */
+    public splitPosition = 0.5;
+    /** The stylized image (row 0 at the top); undefined shows the original frame. */
+    public stylized: BaseTexture | undefined;
+    private readonly _placeholder: RawTexture;
+
+    public constructor(name: string, engine: AbstractEngine) {
+        // Both languages ship, so Babylon never fetches its GLSL->WGSL compiler at run time on WebGPU.
+        ShaderStore.ShadersStore[`${CompositeShaderName}FragmentShader`] = CompositeGlsl;
+        ShaderStore.ShadersStoreWGSL[`${CompositeShaderName}FragmentShader`] = CompositeWgsl;
+        super({
+            name,
+            engine,
+            useShaderStore: true,
+            useAsPostProcess: true,
+            fragmentShader: ThinStylizationComposite.FragmentName,
+            uniforms: [...ThinStylizationComposite.Uniforms],
+            samplers: [...ThinStylizationComposite.Samplers],
+            shaderLanguage: engine.isWebGPU ? ShaderLanguage.WGSL : ShaderLanguage.GLSL,
+        });
+        this._placeholder = new RawTexture(new Uint8Array([0, 0, 0, 255]), 1, 1, Constants.TEXTUREFORMAT_RGBA, engine, false, false, Constants.TEXTURE_NEAREST_SAMPLINGMODE);
+        this._placeholder.name = "stylizePlaceholder";
+    }
+
+    public override bind(noDefaultBindings = false): void {
+        super.bind(noDefaultBindings);
+        const effect = this.drawWrapper.effect!;
+        effect.setTexture("stylizedSampler", this.stylized ?? this._placeholder);
+        effect.setFloat4("settings", this.blend, ViewIndex[this.view], this.splitPosition, this.stylized ? 1 : 0);
+    }
+
+    public override dispose(): void {
+        super.dispose();
+        this._placeholder.dispose();
+    }
+}
+
+/** The composite as a post process of a camera. */
+export class StylizationPostProcess extends PostProcess {
+    public readonly composite: ThinStylizationComposite;
+    private _compositeDisposed = false;
+
+    public constructor(name: string, camera: Camera) {
+        const engine = camera.getScene().getEngine();
+        const composite = new ThinStylizationComposite(name, engine);
+        super(name, ThinStylizationComposite.FragmentName, {
+            uniforms: ThinStylizationComposite.Uniforms,
+            samplers: ThinStylizationComposite.Samplers,
+            size: 1,
+            camera,
+            engine,
+            shaderLanguage: composite.options.shaderLanguage,
+            effectWrapper: composite,
+        });
+        this.composite = composite;
+    }
+
+    public override getClassName(): string {
+        return "StylizationPostProcess";
+    }
+
+    /** Detaches from the camera and disposes the composite it was built on. */
+    public override dispose(camera?: Camera): void {
+        super.dispose(camera);
+        if (!this._compositeDisposed) {
+            this._compositeDisposed = true; // a camera's disposal and the handle's may both get here
+            this.composite.dispose();
+        }
+    }
+}

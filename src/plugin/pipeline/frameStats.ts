@@ -1,0 +1,49 @@
+import type { ExecutionProvider } from "../infer/executionProvider.js";
+
+/** The stages a stylized frame's time is split into, in the order the frame passes through them. */
+export const StageNames = ["capture", "readback", "inference", "postprocess", "present"] as const;
+
+export type StageName = (typeof StageNames)[number];
+
+/**
+ * Stages of the last stylized frame, in ms.
+ * - `capture`: render-thread time to record the capture + preprocess pass (the GPU runs it with the frame).
+ * - `readback`: from capture until the input tensor is on the CPU (GPU completion of the frame + transfer; 0 on
+ *   zero-copy).
+ * - `inference`: the session run (zero-copy: until the GPU finished it).
+ * - `postprocess`: output tensor to image bytes on the CPU (0 on zero-copy, where a compute dispatch does it).
+ * - `present`: render-thread time to hand a result to the composite (texture upload, or the compute dispatch that
+ *   writes it), measured when the previous result was presented (a result is presented on the frame after it
+ *   arrives); the composite itself is one full-screen pass of the post process.
+ */
+export type StageTimes = Record<StageName, number>;
+
+/** All stages at zero. */
+export function noStageTimes(): StageTimes {
+    return { capture: 0, readback: 0, inference: 0, postprocess: 0, present: 0 };
+}
+
+/** Live figures of a stylization. */
+export interface StylizationStats {
+    /** The provider running the network, once a model is loaded. */
+    executionProvider: ExecutionProvider | undefined;
+    /** True when frames never leave the GPU (WebGPU engine + WebGPU provider). */
+    zeroCopy: boolean;
+    inferenceWidth: number;
+    inferenceHeight: number;
+    /** Time from capture to result of the last stylized frame, in ms. */
+    lastInferenceMs: number;
+    averageInferenceMs: number;
+    /** Frames whose stylized result was produced. */
+    framesStylized: number;
+    /** Frames rendered while an inference was in flight (not captured). */
+    framesSkipped: number;
+    /** Where the last stylized frame's time went, in ms. */
+    lastStages: StageTimes;
+}
+
+/** Payload of `onFrameStylizedObservable`. */
+export interface FrameStylizedEvent {
+    inferenceMs: number;
+    framesStylized: number;
+}

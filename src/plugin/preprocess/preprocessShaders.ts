@@ -1,0 +1,72 @@
+/**
+ * The preprocess pass, frame -> NCHW tensor, in both shading languages, fed by the packed contract.
+ *
+ * Orientation: tensor row 0 is the top of the frame (image order) unless the contract flips it. The captured frame
+ * texture has the bottom of the image at v = 0 on both engines (WebGL render targets, and Babylon's WebGPU render
+ * targets, which follow the same convention), so the shaders sample at v = 1 - (row + 0.5) / height.
+ */
+import { GlslCommon, WgslCommon } from "../contract/shaderParams.js";
+
+/** Compute shader: frame texture -> NCHW tensor in a storage buffer. One invocation per tensor pixel. */
+export const PreprocessWgsl = /* wgsl */ `${WgslCommon}
+@group(0) @binding(0) var frameSampler: sampler;
+@group(0) @binding(1) var frame: texture_2d<f32>;
+@group(0) @binding(2) var<storage, read_write> tensor: array<f32>;
+@group(0) @binding(3) var<uniform> params: StylizeParams;
+
+@compute @workgroup_size(8, 8, 1)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let size = params.p3.xy;
+  let w = u32(size.x);
+  let h = u32(size.y);
+  if (id.x >= w || id.y >= h) { return; }
+  let frameRow = select(f32(id.y), size.y - 1.0 - f32(id.y), params.p1.w > 0.5);
+  let uv = vec2f((f32(id.x) + 0.5) / size.x, 1.0 - (frameRow + 0.5) / size.y);
+  var rgb: vec4f;
+  if (params.p0.w > 0.5) {
+    let dims = vec2f(textureDimensions(frame, 0));
+    let texelPos = vec2i(clamp(floor(uv * dims), vec2f(0.0), dims - 1.0));
+    rgb = textureLoad(frame, texelPos, 0);
+  } else {
+    rgb = textureSampleLevel(frame, frameSampler, uv, 0.0);
+  }
+  let plane = w * h;
+  let i = id.y * w + id.x;
+  for (var c = 0u; c < 3u; c++) {
+    let v = convertColor(rgb[u32(params.p2[c])], params.p2.w);
+    tensor[c * plane + i] = v * params.p0[c] + params.p1[c];
+  }
+}
+`;
+
+/**
+ * Fragment shader (WebGL2 capture): renders the tensor into an RGBA32F target of the inference size, channel c of the
+ * tensor in component c. Target row 0 (gl_FragCoord.y < 1) holds tensor row 0, so a readback is in tensor order.
+ */
+export const PreprocessGlsl = /* glsl */ `
+precision highp float;
+uniform sampler2D textureSampler;
+uniform vec4 p0;
+uniform vec4 p1;
+uniform vec4 p2;
+uniform vec4 p3;
+uniform vec4 p4;
+${GlslCommon}void main(void) {
+  vec2 size = p3.xy;
+  vec2 pixel = floor(gl_FragCoord.xy);
+  float frameRow = p1.w > 0.5 ? size.y - 1.0 - pixel.y : pixel.y;
+  vec2 uv = vec2((pixel.x + 0.5) / size.x, 1.0 - (frameRow + 0.5) / size.y);
+  vec4 rgb;
+  if (p0.w > 0.5) {
+    vec2 dims = vec2(textureSize(textureSampler, 0));
+    rgb = texelFetch(textureSampler, ivec2(clamp(floor(uv * dims), vec2(0.0), dims - 1.0)), 0);
+  } else {
+    rgb = textureLod(textureSampler, uv, 0.0);
+  }
+  vec3 t;
+  for (int c = 0; c < 3; c++) {
+    t[c] = convertColor(rgb[int(p2[c])], p2.w) * p0[c] + p1[c];
+  }
+  gl_FragColor = vec4(t, 1.0);
+}
+`;

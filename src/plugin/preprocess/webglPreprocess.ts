@@ -1,0 +1,95 @@
+/**
+ * The WebGL2 preprocess pass: a fragment shader renders the tensor (channel c in component c) into an RGBA32F target of
+ * the inference size. Target row 0 holds tensor row 0, so a readback is in tensor order.
+ */
+import type { Engine } from "@babylonjs/core/Engines/engine.js";
+import { RegisterEnginesExtensionsEngineRenderTarget } from "@babylonjs/core/Engines/Extensions/engine.renderTarget.pure.js";
+import { Constants } from "@babylonjs/core/Engines/constants.js";
+import { EffectRenderer, EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
+import { ShaderStore } from "@babylonjs/core/Engines/shaderStore.js";
+import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
+import type { RenderTargetWrapper } from "@babylonjs/core/Engines/renderTargetWrapper.js";
+import { ParamNames, type PackedParams } from "../contract/shaderParams.js";
+import { PreprocessGlsl } from "./preprocessShaders.js";
+
+const ShaderName = "stylizePreprocess";
+
+export class WebGlPreprocess {
+    private readonly _renderer: EffectRenderer;
+    private readonly _wrapper: EffectWrapper;
+    private _target: RenderTargetWrapper | undefined;
+    private _packed: PackedParams | undefined;
+    private _frame: InternalTexture | undefined;
+    private _width = 0;
+    private _height = 0;
+
+    public constructor(private readonly _engine: Engine) {
+        RegisterEnginesExtensionsEngineRenderTarget(); // registers on use, not on import (a ThinEngine lacks it)
+        ShaderStore.ShadersStore[`${ShaderName}FragmentShader`] = PreprocessGlsl;
+        this._renderer = new EffectRenderer(_engine);
+        this._wrapper = new EffectWrapper({
+            engine: _engine,
+            name: ShaderName,
+            fragmentShader: ShaderName,
+            useShaderStore: true,
+            uniformNames: [...ParamNames],
+            samplerNames: ["textureSampler"],
+        });
+        this._wrapper.onApplyObservable.add(() => {
+            const effect = this._wrapper.effect;
+            if (this._frame) {
+                effect._bindTexture("textureSampler", this._frame);
+            }
+            ParamNames.forEach((name, i) => {
+                const v = this._packed![i];
+                effect.setFloat4(name, v[0], v[1], v[2], v[3]);
+            });
+        });
+    }
+
+    /** The float target the pass renders into; undefined before {@link configure}. */
+    public get target(): RenderTargetWrapper | undefined {
+        return this._target;
+    }
+
+    /** Sets the tensor size (re-allocating only when it changed) and the packed contract. */
+    public configure(width: number, height: number, packed: PackedParams): void {
+        this._packed = packed;
+        if (width === this._width && height === this._height && this._target) {
+            return;
+        }
+        this._target?.dispose();
+        this._target = this._engine.createRenderTargetTexture(
+            { width, height },
+            {
+                type: Constants.TEXTURETYPE_FLOAT,
+                format: Constants.TEXTUREFORMAT_RGBA,
+                generateMipMaps: false,
+                generateDepthBuffer: false,
+                generateStencilBuffer: false,
+                samplingMode: Constants.TEXTURE_NEAREST_SAMPLINGMODE,
+                label: "stylizeInputTensor",
+            }
+        );
+        this._width = width;
+        this._height = height;
+    }
+
+    /** Renders the pass into the float target; false while the shader is still compiling. */
+    public render(frame: InternalTexture): boolean {
+        if (!this._target || !this._packed || !this._wrapper.isReady()) {
+            return false;
+        }
+        this._frame = frame;
+        this._renderer.render(this._wrapper, this._target);
+        this._frame = undefined;
+        return true;
+    }
+
+    public dispose(): void {
+        this._target?.dispose();
+        this._target = undefined;
+        this._wrapper.dispose();
+        this._renderer.dispose();
+    }
+}
