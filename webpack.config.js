@@ -19,7 +19,8 @@ export default (_env, argv) => ({
     module: {
         rules: [{ test: /\.ts$/, loader: "ts-loader", exclude: /node_modules/, options: { configFile: "tsconfig.json", transpileOnly: true } }],
     },
-    plugins: [new HtmlWebpackPlugin({ template: "./src/demo-level/index.html" })],
+    // The page and its icon are the demo's static files (assets/demo/).
+    plugins: [new HtmlWebpackPlugin({ template: "./assets/demo/index.html", favicon: "./assets/demo/favicon.svg" })],
     performance: { hints: false },
     optimization: { minimize: argv.mode === "production" },
 });

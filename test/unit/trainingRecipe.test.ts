@@ -5,7 +5,7 @@
  * python3-numpy, python3-pil and python3-onnx on /usr/bin/python3 (.ci/run installs them).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
@@ -22,7 +22,7 @@ function python(args: string[], timeout = 90_000): string {
         return execFileSync(Python, args, { cwd: Root, encoding: "utf8", timeout, stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
         const e = error as { stderr?: string; message: string };
-        throw new Error(`${Python} ${args.join(" ")} failed: ${e.stderr || e.message}`);
+        throw new Error(`${Python} ${args.join(" ")} failed: ${e.stderr || e.message}`, { cause: error });
     }
 }
 
@@ -82,4 +82,25 @@ describe("training/smoke.py", () => {
         await session.release();
         expect(tensorPsnr(output.data as Float32Array, readTensor(path.join(dir, result.reference.output_tensor)))).toBeGreaterThanOrEqual(45);
     });
+});
+
+test("the keyframe pairs in assets/keyframes train as shipped: every frame has its painted target, none is painted by the recipe", () => {
+    const dir = path.join(Root, "assets", "keyframes", "village");
+    const frames = readdirSync(path.join(dir, "frames")).filter((f) => f.endsWith(".png"));
+    expect(frames.length).toBeGreaterThanOrEqual(8);
+    for (const file of frames) {
+        const frame = readPng(path.join(dir, "frames", file));
+        const target = readPng(path.join(dir, "oil", file));
+        expect([target.width, target.height]).toEqual([frame.width, frame.height]);
+    }
+    const run = mkdtempSync(path.join(os.tmpdir(), "recipe-keyframes-"));
+    try {
+        // The config says style: null, so a missing target would be an error rather than painted.
+        const printed = python(["training/recipe.py", "train", "training/configs/oil-tiny-keyframes.json", "--iterations", "20", "--run-dir", run, "--fresh"]);
+        const summary = JSON.parse(printed.slice(printed.search(/^\{/m))); // progress lines come first
+        expect(summary.iterations).toBe(20);
+        expect(Number.isFinite(summary.final_losses_last_500.total)).toBe(true);
+    } finally {
+        rmSync(run, { recursive: true, force: true });
+    }
 });
