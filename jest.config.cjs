@@ -1,6 +1,12 @@
 // Two projects: fast unit tests in Node (NullEngine, onnxruntime-node) and browser tests driving Chromium.
 const transform = {
-    "^.+\\.[tj]s$": ["ts-jest", { tsconfig: { module: "commonjs", target: "es2022", esModuleInterop: true, skipLibCheck: true, strict: true, allowJs: true, isolatedModules: true }, diagnostics: false }],
+    "^.+\\.[tj]s$": [
+        "ts-jest",
+        {
+            tsconfig: { module: "commonjs", target: "es2022", esModuleInterop: true, skipLibCheck: true, strict: true, allowJs: true, isolatedModules: true },
+            diagnostics: false,
+        },
+    ],
 };
 const common = {
     transform,
@@ -15,6 +21,11 @@ module.exports = {
     testTimeout: 240_000,
     projects: [
         { ...common, displayName: "unit", testEnvironment: "<rootDir>/test/unit/ortNodeEnvironment.cjs", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
-        { ...common, displayName: "browser", testEnvironment: "<rootDir>/test/unit/ortNodeEnvironment.cjs", testMatch: ["<rootDir>/test/browser/**/*.test.ts"] },
+        {
+            ...common,
+            displayName: "browser",
+            testEnvironment: "<rootDir>/test/unit/ortNodeEnvironment.cjs",
+            testMatch: ["<rootDir>/test/browser/**/*.test.ts"],
+        },
     ],
 };

@@ -9,7 +9,12 @@ export default (_env, argv) => ({
     mode: argv.mode ?? "production",
     entry: { demo: "./src/demo-level/main.ts" },
     // DEMO_DIST lets two builds (and their test servers) coexist, e.g. while another checkout's tests run.
-    output: { path: path.resolve(root, process.env.DEMO_DIST ?? "dist-demo"), filename: "[name].[contenthash:8].js", chunkFilename: "[name].[contenthash:8].js", clean: true },
+    output: {
+        path: path.resolve(root, process.env.DEMO_DIST ?? "dist-demo"),
+        filename: "[name].[contenthash:8].js",
+        chunkFilename: "[name].[contenthash:8].js",
+        clean: true,
+    },
     devtool: "source-map",
     resolve: {
         extensions: [".ts", ".js"],

@@ -103,7 +103,11 @@ async function main(): Promise<void> {
         }
         await page.goto(`${session.baseUrl}/?${query}`);
         await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 180_000, polling: 200 });
-        const info = await page.evaluate(() => ({ loop: (window as any).demo.level.director.path.loopFrames as number, error: (window as any).demo.error as string | undefined, webgpu: (window as any).demo.engine.isWebGPU as boolean }));
+        const info = await page.evaluate(() => ({
+            loop: (window as any).demo.level.director.path.loopFrames as number,
+            error: (window as any).demo.error as string | undefined,
+            webgpu: (window as any).demo.engine.isWebGPU as boolean,
+        }));
         if (options.stylized && info.error) {
             throw new Error(`stylization did not start: ${info.error}`);
         }

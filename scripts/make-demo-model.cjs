@@ -38,7 +38,13 @@ const initializers = [
 const dims = [1, 3, "height", "width"];
 const bytes = encodeModel(
     { nodes, initializers, inputs: [valueInfo("input", dims)], outputs: [valueInfo("output", dims)] },
-    { "stylize.input_range": "[-1,1]", "stylize.output_range": "[-1,1]", "stylize.channel_order": "RGB", "stylize.color_space": "sRGB", "stylize.description": "hand-built ink-and-wash filter network (not trained)" }
+    {
+        "stylize.input_range": "[-1,1]",
+        "stylize.output_range": "[-1,1]",
+        "stylize.channel_order": "RGB",
+        "stylize.color_space": "sRGB",
+        "stylize.description": "hand-built ink-and-wash filter network (not trained)",
+    }
 );
 const out = path.join(__dirname, "..", "models", "ink-wash.onnx");
 fs.writeFileSync(out, bytes);

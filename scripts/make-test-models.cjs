@@ -32,8 +32,18 @@ const identity = [
     [0, 0, 1],
 ];
 write("identity.onnx", channelMix(identity));
-write("swap-rb.onnx", channelMix([[0, 0, 1], [0, 1, 0], [1, 0, 0]]));
-write("identity-declared-0-255-bgr.onnx", channelMix(identity, undefined, undefined, { "stylize.input_range": "[0,255]", "stylize.output_range": "[0,255]", "stylize.channel_order": "BGR" }));
+write(
+    "swap-rb.onnx",
+    channelMix([
+        [0, 0, 1],
+        [0, 1, 0],
+        [1, 0, 0],
+    ])
+);
+write(
+    "identity-declared-0-255-bgr.onnx",
+    channelMix(identity, undefined, undefined, { "stylize.input_range": "[0,255]", "stylize.output_range": "[0,255]", "stylize.channel_order": "BGR" })
+);
 write("identity-64.onnx", channelMix(identity, undefined, [1, 3, 64, 64]));
 
 /**
@@ -42,7 +52,16 @@ write("identity-64.onnx", channelMix(identity, undefined, [1, 3, 64, 64]));
  */
 function generator({ dims, upsample = "nearest", metadata = {} }) {
     let seed = 7;
-    const w = (name, shape, scale) => floatTensor(name, shape, seeded(shape.reduce((a, b) => a * b, 1), scale, seed++));
+    const w = (name, shape, scale) =>
+        floatTensor(
+            name,
+            shape,
+            seeded(
+                shape.reduce((a, b) => a * b, 1),
+                scale,
+                seed++
+            )
+        );
     const f = 8;
     const nodes = [
         node("Pad", ["input", "pads1"], ["p1"], { mode: "reflect" }),
@@ -89,7 +108,16 @@ write("generator-linear-upsample.onnx", generator({ dims: [1, 3, "H", "W"], upsa
  */
 function diagnosisNet({ inputScale, head }) {
     let seed = 101;
-    const w = (name, shape, scale) => floatTensor(name, shape, seeded(shape.reduce((a, b) => a * b, 1), scale, seed++));
+    const w = (name, shape, scale) =>
+        floatTensor(
+            name,
+            shape,
+            seeded(
+                shape.reduce((a, b) => a * b, 1),
+                scale,
+                seed++
+            )
+        );
     const nodes = [
         node("Pad", ["input", "pads"], ["p"], { mode: "reflect" }),
         node("Conv", ["p", "w1", "b1"], ["c1"], { kernel_shape: [3, 3] }),
@@ -117,18 +145,24 @@ write("diagnose-tanh.onnx", diagnosisNet({ inputScale: 1, head: "tanh" }));
 write("diagnose-0-255.onnx", diagnosisNet({ inputScale: 255, head: "0-255" }));
 
 // Error paths.
-write("guide-6ch.onnx", encodeModel({
-    nodes: [node("Conv", ["input", "w"], ["output"], { kernel_shape: [1, 1] })],
-    initializers: [floatTensor("w", [3, 6, 1, 1], seeded(18, 1, 3))],
-    inputs: [valueInfo("input", [1, 6, "H", "W"])],
-    outputs: [valueInfo("output", [1, 3, "H", "W"])],
-}));
-write("rank3.onnx", encodeModel({
-    nodes: [node("Relu", ["input"], ["output"])],
-    initializers: [],
-    inputs: [valueInfo("input", [3, "H", "W"])],
-    outputs: [valueInfo("output", [3, "H", "W"])],
-}));
+write(
+    "guide-6ch.onnx",
+    encodeModel({
+        nodes: [node("Conv", ["input", "w"], ["output"], { kernel_shape: [1, 1] })],
+        initializers: [floatTensor("w", [3, 6, 1, 1], seeded(18, 1, 3))],
+        inputs: [valueInfo("input", [1, 6, "H", "W"])],
+        outputs: [valueInfo("output", [1, 3, "H", "W"])],
+    })
+);
+write(
+    "rank3.onnx",
+    encodeModel({
+        nodes: [node("Relu", ["input"], ["output"])],
+        initializers: [],
+        inputs: [valueInfo("input", [3, "H", "W"])],
+        outputs: [valueInfo("output", [3, "H", "W"])],
+    })
+);
 const good = generator({ dims: [1, 3, "H", "W"], metadata: declared });
 write("truncated.onnx", good.subarray(0, Math.floor(good.length / 2)));
 fs.writeFileSync(path.join(outDir, "not-a-model.onnx"), "<!DOCTYPE html><html><body>404 Not Found</body></html>\n");

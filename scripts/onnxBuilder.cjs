@@ -34,11 +34,20 @@ function attribute(name, value) {
 }
 
 function node(opType, inputs, outputs, attributes = {}) {
-    return onnx.NodeProto.create({ opType, input: inputs, output: outputs, name: `${outputs[0]}_${opType}`, attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)) });
+    return onnx.NodeProto.create({
+        opType,
+        input: inputs,
+        output: outputs,
+        name: `${outputs[0]}_${opType}`,
+        attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
+    });
 }
 
 function valueInfo(name, dims, elemType = FLOAT) {
-    return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) } } } });
+    return onnx.ValueInfoProto.create({
+        name,
+        type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) } } },
+    });
 }
 
 /** Encodes a model: `graph` = { nodes, initializers, inputs, outputs }, `metadata` = { key: value }. */

@@ -48,7 +48,11 @@ async function readPng(file: string): Promise<RgbaFrame> {
     return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
 }
 
-async function diagnose(modelFile: string, inputFile: string, expectedFile: string): Promise<{ ranking: DiagnosisCandidate[]; declared: Partial<PreprocessConfig> }> {
+async function diagnose(
+    modelFile: string,
+    inputFile: string,
+    expectedFile: string
+): Promise<{ ranking: DiagnosisCandidate[]; declared: Partial<PreprocessConfig> }> {
     const model = readModel(modelFile);
     const [input, expected] = [await readPng(inputFile), await readPng(expectedFile)];
     const ort = await optionalImport<typeof import("onnxruntime-node")>("onnxruntime-node");
@@ -71,12 +75,25 @@ function describeContract(c: DiagnosedContract): string[] {
 
 function table(rows: string[][]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+    return rows
+        .map((r) =>
+            r
+                .map((cell, i) => cell.padEnd(widths[i]))
+                .join("  ")
+                .trimEnd()
+        )
+        .join("\n");
 }
 
 function sameContract(a: DiagnosedContract, declared: Partial<PreprocessConfig>): boolean {
     const full = resolvePreprocessConfig(declared);
-    return a.inputRange === full.inputRange && a.outputRange === full.outputRange && a.channelOrder === full.channelOrder && a.colorSpace === full.colorSpace && a.flipY === full.flipY;
+    return (
+        a.inputRange === full.inputRange &&
+        a.outputRange === full.outputRange &&
+        a.channelOrder === full.channelOrder &&
+        a.colorSpace === full.colorSpace &&
+        a.flipY === full.flipY
+    );
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -107,7 +124,16 @@ async function main(args: string[]): Promise<void> {
         const top = Number(option(rest, "--top") ?? 10);
         const { ranking, declared } = await diagnose(rest[0], rest[1], rest[2]);
         const rows = [["rank", "PSNR dB", "inputRange", "outputRange", "channelOrder", "colorSpace", "flipY", ""]];
-        ranking.slice(0, top).forEach((c, i) => rows.push([String(i + 1), c.psnr === Infinity ? "inf" : c.psnr.toFixed(2), ...describeContract(c.contract), sameContract(c.contract, declared) ? "<- declared" : ""]));
+        ranking
+            .slice(0, top)
+            .forEach((c, i) =>
+                rows.push([
+                    String(i + 1),
+                    c.psnr === Infinity ? "inf" : c.psnr.toFixed(2),
+                    ...describeContract(c.contract),
+                    sameContract(c.contract, declared) ? "<- declared" : "",
+                ])
+            );
         console.log(table(rows));
         const best = ranking[0];
         console.log(
@@ -131,7 +157,13 @@ async function main(args: string[]): Promise<void> {
             }
             contract = (await diagnose(rest[0], rest[from + 1], rest[from + 2])).ranking[0].contract;
         }
-        const flags: Record<string, keyof PreprocessConfig> = { "--input-range": "inputRange", "--output-range": "outputRange", "--channel-order": "channelOrder", "--color-space": "colorSpace", "--flip-y": "flipY" };
+        const flags: Record<string, keyof PreprocessConfig> = {
+            "--input-range": "inputRange",
+            "--output-range": "outputRange",
+            "--channel-order": "channelOrder",
+            "--color-space": "colorSpace",
+            "--flip-y": "flipY",
+        };
         for (const [flag, field] of Object.entries(flags)) {
             const value = option(rest, flag);
             if (value !== undefined) {
@@ -144,7 +176,11 @@ async function main(args: string[]): Promise<void> {
         resolvePreprocessConfig(contract); // validates before writing anything
         const entries = contractToMetadata(contract);
         fs.writeFileSync(out, withMetadata(model.bytes, entries));
-        console.log(`wrote ${out} with ${Object.entries(entries).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+        console.log(
+            `wrote ${out} with ${Object.entries(entries)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(", ")}`
+        );
         return;
     }
     throw new UsageError(Usage);

@@ -120,7 +120,8 @@ async function main(): Promise<void> {
         models,
         modelIndex: index,
         executionProvider,
-        targetHeight: params.height ?? defaultInferenceHeight(provider, { hardwareWebGpu: hardwareGpu, softwareGpu: softwareGpu || (engine.isWebGPU && !hardwareGpu) }),
+        targetHeight:
+            params.height ?? defaultInferenceHeight(provider, { hardwareWebGpu: hardwareGpu, softwareGpu: softwareGpu || (engine.isWebGPU && !hardwareGpu) }),
         onChange: (stylization) => {
             demo.stylization = stylization;
             hud.refresh();
@@ -140,7 +141,10 @@ async function main(): Promise<void> {
                 if (total && loaded >= total) {
                     overlay.setLoading(null, `creating the inference session (${provider})…`);
                 } else {
-                    overlay.setLoading(0.3 + (total ? (0.6 * loaded) / total : 0.3), `downloading ${controls.model.label}… ${total ? Math.round((100 * loaded) / total) + "%" : `${Math.round(loaded / 1024)} KB`}`);
+                    overlay.setLoading(
+                        0.3 + (total ? (0.6 * loaded) / total : 0.3),
+                        `downloading ${controls.model.label}… ${total ? Math.round((100 * loaded) / total) + "%" : `${Math.round(loaded / 1024)} KB`}`
+                    );
                 }
             });
         } catch (error) {
@@ -157,7 +161,9 @@ async function main(): Promise<void> {
         } else if (st.inspector) {
             st.hideInspector();
         } else {
-            st.showInspector({ models: controls.models, selectModel: (entry) => controls.selectModel(controls.models.indexOf(entry)) }).catch((error: Error) => overlay.showMessage(`Inspector: ${error.message}`, "error", 4000));
+            st.showInspector({ models: controls.models, selectModel: (entry) => controls.selectModel(controls.models.indexOf(entry)) }).catch((error: Error) =>
+                overlay.showMessage(`Inspector: ${error.message}`, "error", 4000)
+            );
         }
     };
     overlay.hideLoading();

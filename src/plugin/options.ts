@@ -83,7 +83,9 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
     }
     const ep = options.executionProvider ?? "auto";
     if (!ExecutionProviderOptions.includes(ep)) {
-        throw new StylizationOptionsError(`executionProvider is ${JSON.stringify(ep)}; expected one of ${ExecutionProviderOptions.map((p) => JSON.stringify(p)).join(", ")}`);
+        throw new StylizationOptionsError(
+            `executionProvider is ${JSON.stringify(ep)}; expected one of ${ExecutionProviderOptions.map((p) => JSON.stringify(p)).join(", ")}`
+        );
     }
     return {
         camera,
@@ -102,7 +104,12 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
  * Inference size for a frame: height rounded to a multiple of 8 (at least 8), width from the aspect ratio, also a
  * multiple of 8. Fixed model dimensions win.
  */
-export function inferenceSize(frameWidth: number, frameHeight: number, targetHeight: number, fixed?: { width?: number; height?: number }): { width: number; height: number } {
+export function inferenceSize(
+    frameWidth: number,
+    frameHeight: number,
+    targetHeight: number,
+    fixed?: { width?: number; height?: number }
+): { width: number; height: number } {
     const round8 = (v: number) => Math.max(8, Math.round(v / 8) * 8);
     const height = fixed?.height ?? round8(targetHeight);
     const width = fixed?.width ?? round8((height * frameWidth) / Math.max(1, frameHeight));

@@ -12,7 +12,7 @@ import type { PreprocessConfig } from "./contract/preprocessConfig.js";
 import { postprocessTensor, preprocessFrame, type RgbaFrame } from "./contract/cpuReference.js";
 import { diagnoseContract, type DiagnosisCandidate, type DiagnosisOptions } from "./diagnose/diagnoseContract.js";
 import { StylizationError, DeviceLostError, asStylizationError } from "./errors.js";
-import type { ExecutionProvider, ExecutionProviderOption } from "./infer/executionProvider.js";
+import type { ExecutionProviderOption } from "./infer/executionProvider.js";
 import type { StylizationSession } from "./infer/inferenceSession.js";
 import { openSession } from "./infer/openSession.js";
 import { InspectorSlot } from "./inspectorSlot.js";
@@ -20,9 +20,16 @@ import type { ModelSource } from "./model/loadModel.js";
 import type { ModelDescription } from "./model/modelContract.js";
 import type { InspectorOptions, StylizationInspector } from "./panel/index.js";
 import { FramePipeline, type PipelineState } from "./pipeline/framePipeline.js";
-import type { FrameStylizedEvent, StylizationStats } from "./pipeline/frameStats.js";
+import { stylizationStats, type FrameStylizedEvent, type StylizationStats } from "./pipeline/frameStats.js";
 import { LivePreprocess } from "./preprocess/livePreprocess.js";
-import { checkTargetHeight, checkUnit, checkView, inferenceSize, type ResolvedStylizationOptions, type SetModelOptions, type StylizationView } from "./options.js";
+import { checkTargetHeight, checkUnit, checkView, inferenceSize } from "./options.js";
+import type { ResolvedStylizationOptions, SetModelOptions, StylizationView } from "./options.js";
+
+/** Releases a pipeline, then the session: only once the inference in flight (if any) has finished with it. */
+async function release(pipeline: FramePipeline, session: StylizationSession | undefined): Promise<void> {
+    await pipeline.dispose();
+    await session?.dispose();
+}
 
 export class Stylization {
     /** Raised after each stylized frame is ready. */
@@ -101,9 +108,10 @@ export class Stylization {
         this._session = undefined;
         this._loadToken++;
         this._pipeline = this._createPipeline();
-        void lost.pipeline.dispose().then(() => lost.session.dispose()).catch(() => undefined);
+        release(lost.pipeline, lost.session).catch(() => undefined);
         const what = this.scene.getEngine().isWebGPU ? "GPU device" : "WebGL context";
-        this._reportError(new DeviceLostError(`the ${what} was lost; stylization is paused (the scene renders unstylized) and resumes by itself once the engine restores the ${what}.`));
+        const message = `the ${what} was lost; stylization is paused (the scene renders unstylized) and resumes by itself once the engine restores the ${what}.`;
+        this._reportError(new DeviceLostError(message));
     }
 
     private _onDeviceRestored(): void {
@@ -300,19 +308,8 @@ export class Stylization {
     }
 
     public get stats(): StylizationStats {
-        const c = this._pipeline.counters;
-        const size = this._inferenceSize();
-        return {
-            executionProvider: this._session?.provider,
-            zeroCopy: this._pipeline.zeroCopy,
-            inferenceWidth: size.width,
-            inferenceHeight: size.height,
-            lastInferenceMs: c.lastInferenceMs,
-            averageInferenceMs: c.framesStylized ? c.totalInferenceMs / c.framesStylized : 0,
-            framesStylized: c.framesStylized,
-            framesSkipped: c.framesSkipped,
-            lastStages: { ...c.lastStages },
-        };
+        const running = { executionProvider: this._session?.provider, zeroCopy: this._pipeline.zeroCopy };
+        return stylizationStats(this._pipeline.counters, running, this._inferenceSize());
     }
 
     /** Where the frame pipeline stands: its phase (idle, capturing, reading back, inferring, stopped), holds, results. */
@@ -363,7 +360,8 @@ export class Stylization {
 
     private _inferenceSize(): { width: number; height: number } {
         const engine = this.scene.getEngine();
-        return inferenceSize(engine.getRenderWidth(), engine.getRenderHeight(), this._targetHeight, { width: this._model?.fixedWidth, height: this._model?.fixedHeight });
+        const fixed = { width: this._model?.fixedWidth, height: this._model?.fixedHeight };
+        return inferenceSize(engine.getRenderWidth(), engine.getRenderHeight(), this._targetHeight, fixed);
     }
 
     private _reportError(error: StylizationError): void {
@@ -389,8 +387,7 @@ export class Stylization {
         this._postProcess.dispose(this.camera);
         const session = this._session;
         this._session = undefined;
-        // The session goes only after the pipeline's inference in flight (if any) has finished with it.
-        this._released = this._pipeline.dispose().then(() => session?.dispose());
+        this._released = release(this._pipeline, session);
         this.onDisposeObservable.notifyObservers(this);
         this.onDisposeObservable.clear();
         this.onFrameStylizedObservable.clear();

@@ -51,8 +51,15 @@ export interface DemoPage {
 }
 
 /** Opens the demo with query parameters and waits for `window.demo`. */
-export async function openDemo(session: BrowserSession, query: Record<string, string>, timeout = 120_000, viewport?: { width: number; height: number }): Promise<DemoPage> {
-    const page = await session.browser.newPage({ viewport: viewport ?? { width: Number(process.env.VIEW_W ?? 320), height: Number(process.env.VIEW_H ?? 240) } });
+export async function openDemo(
+    session: BrowserSession,
+    query: Record<string, string>,
+    timeout = 120_000,
+    viewport?: { width: number; height: number }
+): Promise<DemoPage> {
+    const page = await session.browser.newPage({
+        viewport: viewport ?? { width: Number(process.env.VIEW_W ?? 320), height: Number(process.env.VIEW_H ?? 240) },
+    });
     const errors: string[] = [];
     const logs: string[] = [];
     page.on("console", (m) => {

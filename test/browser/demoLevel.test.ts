@@ -163,7 +163,16 @@ describe.each(["webgpu", "webgl"] as EngineKind[])("%s engine", (engine) => {
             };
         });
         // Stylized by default with the best shipped model; on this software GPU the demo picks wasm at height 128.
-        expect(state).toEqual({ isWebGPU: engine === "webgpu", error: null, model: "oil-tiny.onnx", provider: "wasm", height: 128, loading: "none", pointerLock: null, mode: "path" });
+        expect(state).toEqual({
+            isWebGPU: engine === "webgpu",
+            error: null,
+            model: "oil-tiny.onnx",
+            provider: "wasm",
+            height: 128,
+            loading: "none",
+            pointerLock: null,
+            mode: "path",
+        });
         await waitForStylizedFrames(page, 2);
         const stylized = await screenPixels(page, W, H);
 
@@ -196,7 +205,12 @@ describe.each(["webgpu", "webgl"] as EngineKind[])("%s engine", (engine) => {
 
     test("keys cycle the view, the inference size and the camera mode", async () => {
         const { page, errors } = await openLevel(session, { engine, hud: "0", height: "128" });
-        const read = () => page.evaluate(() => ({ view: (window as any).demo.stylization.view, height: (window as any).demo.stylization.targetHeight, mode: (window as any).demo.level.director.mode }));
+        const read = () =>
+            page.evaluate(() => ({
+                view: (window as any).demo.stylization.view,
+                height: (window as any).demo.stylization.targetHeight,
+                mode: (window as any).demo.level.director.mode,
+            }));
         expect(await read()).toEqual({ view: "stylized", height: 128, mode: "walk" });
         await page.keyboard.press("v");
         await page.keyboard.press("r");
@@ -210,7 +224,10 @@ describe.each(["webgpu", "webgl"] as EngineKind[])("%s engine", (engine) => {
         await page.keyboard.down("ArrowUp");
         await waitForFrames(page, 6);
         await page.keyboard.up("ArrowUp");
-        const after = await page.evaluate(() => ({ mode: (window as any).demo.level.director.mode, position: (window as any).demo.scene.activeCamera.position.asArray() }));
+        const after = await page.evaluate(() => ({
+            mode: (window as any).demo.level.director.mode,
+            position: (window as any).demo.scene.activeCamera.position.asArray(),
+        }));
         expect(after.mode).toBe("walk");
         expect(after.position).not.toEqual(before);
         expect(errors).toEqual([]);
@@ -248,14 +265,22 @@ describe("messages", () => {
         await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined, configurable: true }));
         await page.goto(`${session.baseUrl}/?engine=webgpu&stylize=0`);
         await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 120_000 });
-        const result = await page.evaluate(() => ({ webgpu: (window as any).demo.engine.isWebGPU, message: document.getElementById("message")!.textContent, shown: getComputedStyle(document.getElementById("message")!).display }));
+        const result = await page.evaluate(() => ({
+            webgpu: (window as any).demo.engine.isWebGPU,
+            message: document.getElementById("message")!.textContent,
+            shown: getComputedStyle(document.getElementById("message")!).display,
+        }));
         expect(result).toEqual({ webgpu: false, message: "WebGPU is not available in this browser: running on WebGL2.", shown: "block" });
         await page.close();
     });
 
     test("a model that fails to load leaves the level running with a message", async () => {
         const { page, errors } = await openLevel(session, { engine: "webgl", model: "models/no-such-model.onnx" });
-        const state = await page.evaluate(() => ({ error: (window as any).demo.error, message: document.getElementById("message")!.textContent, loading: getComputedStyle(document.getElementById("loading")!).display }));
+        const state = await page.evaluate(() => ({
+            error: (window as any).demo.error,
+            message: document.getElementById("message")!.textContent,
+            loading: getComputedStyle(document.getElementById("loading")!).display,
+        }));
         expect(state.error).toMatch(/^ModelDownloadError: .*404/);
         expect(state.message).toMatch(/^Stylization failed — the level keeps running unstylized\. ModelDownloadError/);
         expect(state.loading).toBe("none");

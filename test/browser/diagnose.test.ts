@@ -16,11 +16,23 @@ const truth = { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "BGR"
 
 /** Test models trained (built) with each convention the issue names, and the contract each was "trained" with. */
 const Conventions: Array<[string, string, DiagnosedContract]> = [
-    ["[-1,1] in, Tanh out (few-shot style)", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false }],
-    ["[0,255] in and out (fast_neural_style style)", "diagnose-0-255.onnx", { inputRange: "[0,255]", outputRange: "[0,255]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false }],
+    [
+        "[-1,1] in, Tanh out (few-shot style)",
+        "diagnose-tanh.onnx",
+        { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false },
+    ],
+    [
+        "[0,255] in and out (fast_neural_style style)",
+        "diagnose-0-255.onnx",
+        { inputRange: "[0,255]", outputRange: "[0,255]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false },
+    ],
     ["BGR (OpenCV-trained)", "diagnose-tanh.onnx", truth],
     ["linear colour", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "linear", flipY: false }],
-    ["flipped rows, ImageNet normalization", "diagnose-tanh.onnx", { inputRange: "imagenet", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: true }],
+    [
+        "flipped rows, ImageNet normalization",
+        "diagnose-tanh.onnx",
+        { inputRange: "imagenet", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: true },
+    ],
 ];
 
 let session: BrowserSession;
@@ -81,14 +93,25 @@ test.each([
 });
 
 test("webgl engine, wasm provider: stylization.diagnose finds the contract of a test model built with each convention", async () => {
-    const demo = await openDemo(session, { engine: "webgl", ep: "wasm", scene: "test", size: "64x64", hud: "0", height: "64", model: "test/models/diagnose-tanh.onnx" });
+    const demo = await openDemo(session, {
+        engine: "webgl",
+        ep: "wasm",
+        scene: "test",
+        size: "64x64",
+        hud: "0",
+        height: "64",
+        model: "test/models/diagnose-tanh.onnx",
+    });
     await waitForStylizedFrames(demo.page, 1);
     for (const [index, [label, model, contract]] of Conventions.entries()) {
         const result = await demo.page.evaluate(
             async ({ input, expected, W, H, model }) => {
                 const st = (window as any).demo.stylization;
                 await st.setModel(`test/models/${model}`);
-                const ranking = await st.diagnose({ data: Uint8Array.from(input), width: W, height: H }, { data: Uint8Array.from(expected), width: W, height: H });
+                const ranking = await st.diagnose(
+                    { data: Uint8Array.from(input), width: W, height: H },
+                    { data: Uint8Array.from(expected), width: W, height: H }
+                );
                 return { best: ranking[0], second: ranking[1] };
             },
             { input, expected: expectedByConvention[index], W, H, model }

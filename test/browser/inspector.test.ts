@@ -75,7 +75,13 @@ async function shownStats(page: Page, table: "inputStats" | "outputStats") {
         const root = document.querySelector("[data-babylon-stylize-inspector]")!.shadowRoot!;
         return [0, 1, 2].map((c) => {
             const cell = (stat: string) => root.querySelector(`[data-field="${table}"] tr[data-channel="${c}"] td[data-stat="${stat}"]`)!.textContent!;
-            return { min: Number(cell("min")), max: Number(cell("max")), mean: Number(cell("mean")), std: Number(cell("std")), outOfRange: Number(cell("outOfRange").replace("%", "")) / 100 };
+            return {
+                min: Number(cell("min")),
+                max: Number(cell("max")),
+                mean: Number(cell("mean")),
+                std: Number(cell("std")),
+                outOfRange: Number(cell("outOfRange").replace("%", "")) / 100,
+            };
         });
     }, table);
 }
@@ -90,7 +96,12 @@ describe.each([
     const predictedScreen = (config: PreprocessConfig) => postprocessTensor(preprocessFrame(frame, Size, Size, config), Size, Size, config);
 
     beforeAll(async () => {
-        demo = await openDemo(session, { engine, ep, scene: "test", size: `${Size}x${Size}`, height: `${Size}`, hud: "0", model: "test/models/identity.onnx" }, 120_000, Viewport);
+        demo = await openDemo(
+            session,
+            { engine, ep, scene: "test", size: `${Size}x${Size}`, height: `${Size}`, hud: "0", model: "test/models/identity.onnx" },
+            120_000,
+            Viewport
+        );
         await waitForStylizedFrames(demo.page, 1);
         await openPanel(demo.page);
         // [0,1] in and out: the identity network's input is the rendered frame itself.
@@ -134,7 +145,10 @@ describe.each([
             expect({ label, live }).toEqual({ label, live: config });
             const { input, output } = await readTensors(page);
             const expectedInput = preprocessFrame(frame, Size, Size, config);
-            expect({ label, diff: maxAbsDiff(input, expectedInput) < (config.colorSpace !== config.frameColorSpace ? 1e-4 : 2e-5) }).toEqual({ label, diff: true });
+            expect({ label, diff: maxAbsDiff(input, expectedInput) < (config.colorSpace !== config.frameColorSpace ? 1e-4 : 2e-5) }).toEqual({
+                label,
+                diff: true,
+            });
             expect(maxAbsDiff(output, input)).toBeLessThan(OutputTolerance[ep]);
             expect({ label, screen: maxAbsDiff(await screenPixels(page, Size, Size), predictedScreen(config), true) <= 1 }).toEqual({ label, screen: true });
         }
@@ -163,7 +177,13 @@ describe.each([
 
         await page.locator('[data-view="difference"]').click();
         await waitForFrames(page, 2);
-        expect(maxAbsDiff(await screenPixels(page, Size, Size), stylized.map((s, i) => Math.abs(s - original[i])), true)).toBeLessThanOrEqual(1);
+        expect(
+            maxAbsDiff(
+                await screenPixels(page, Size, Size),
+                stylized.map((s, i) => Math.abs(s - original[i])),
+                true
+            )
+        ).toBeLessThanOrEqual(1);
 
         await page.locator('[data-view="stylized"]').click();
         await control(page, "blend").fill("0.25");
@@ -180,7 +200,9 @@ describe.each([
             const expected = new Uint8Array(screen.length);
             for (let i = 0; i < Size * Size; i++) {
                 const [x, y] = [i % Size, Math.floor(i / Size)];
-                const underHandle = Math.abs(x + 0.5 - split * Size) < 6 || (x + 3 >= knob.x && x <= knob.x + knob.width + 2 && y + 3 >= knob.y && y <= knob.y + knob.height + 2); // with its shadow
+                const underHandle =
+                    Math.abs(x + 0.5 - split * Size) < 6 ||
+                    (x + 3 >= knob.x && x <= knob.x + knob.width + 2 && y + 3 >= knob.y && y <= knob.y + knob.height + 2); // with its shadow
                 const pick = underHandle ? screen : (x + 0.5) / Size < split ? original : stylized;
                 expected.set(pick.subarray(i * 4, i * 4 + 4), i * 4);
             }
@@ -245,7 +267,9 @@ describe.each([
         expect(outputTruth.some((s) => s.outOfRange > 0.02)).toBe(true); // the case is not vacuous
         // The warning for it names the range the values fit.
         const warning = page.locator('[data-warning="output-out-of-range"]');
-        await expect(warning.textContent()).resolves.toMatch(/of output values fall outside the declared output range \[0,1\] .*: the network probably outputs \[-1,1\]\./);
+        await expect(warning.textContent()).resolves.toMatch(
+            /of output values fall outside the declared output range \[0,1\] .*: the network probably outputs \[-1,1\]\./
+        );
         await warning.locator('[data-control="apply-fix"]').click();
         expect(await page.evaluate(() => (window as any).demo.stylization.preprocess.outputRange)).toBe("[-1,1]");
         // Frame figures: stage times and counters come from the handle's stats.
@@ -256,7 +280,9 @@ describe.each([
         for (const stage of ["capture", "readback", "inference", "postprocess", "present"]) {
             expect(await page.locator(`[data-stage="${stage}"]`).textContent()).toMatch(/^\d+\.\d ms$/);
         }
-        expect(await page.locator('[data-field="running"]').textContent()).toBe(` running: ${ep}${engine === "webgpu" && ep === "webgpu" ? " (zero-copy)" : " (readback)"}`);
+        expect(await page.locator('[data-field="running"]').textContent()).toBe(
+            ` running: ${ep}${engine === "webgpu" && ep === "webgpu" ? " (zero-copy)" : " (readback)"}`
+        );
     });
 
     test("the execution provider control recreates the session on the chosen provider", async () => {
@@ -267,7 +293,10 @@ describe.each([
         await control(page, "executionProvider").selectOption(other);
         await page.waitForFunction((other) => (window as any).demo.stylization.stats.executionProvider === other, other, { timeout: 60_000 });
         await settle(page);
-        await page.locator('[data-field="running"]').filter({ hasText: `running: ${other} (readback)` }).waitFor({ timeout: 5000 });
+        await page
+            .locator('[data-field="running"]')
+            .filter({ hasText: `running: ${other} (readback)` })
+            .waitFor({ timeout: 5000 });
         await control(page, "executionProvider").selectOption(ep);
         await page.waitForFunction((ep) => (window as any).demo.stylization.stats.executionProvider === ep, ep, { timeout: 60_000 });
         await settle(page);
@@ -317,7 +346,13 @@ describe("webgl engine, wasm provider: settings are remembered and travel as JSO
         await page.locator('[data-section="settings"] summary').click();
         const [download] = await Promise.all([page.waitForEvent("download"), control(page, "export").click()]);
         const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
-        expect(exported).toMatchObject({ format: "babylon-stylize.inspector", version: 1, model: "identity.onnx", overrides: { channelOrder: "BGR" }, display: { view: "split", blend: 0.5 } });
+        expect(exported).toMatchObject({
+            format: "babylon-stylize.inspector",
+            version: 1,
+            model: "identity.onnx",
+            overrides: { channelOrder: "BGR" },
+            display: { view: "split", blend: 0.5 },
+        });
         expect(exported.preprocess.channelOrder).toBe("BGR");
         await control(page, "resetPreprocess").click();
         await page.locator('[data-view="stylized"]').click();
@@ -327,7 +362,10 @@ describe("webgl engine, wasm provider: settings are remembered and travel as JSO
 
         const bad = { ...exported, overrides: { inputRange: "[0,2]" } };
         await control(page, "import").setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
-        await page.locator(".status.error").filter({ hasText: /SettingsFileError: .*preprocess.inputRange is "\[0,2\]"/ }).waitFor({ timeout: 5000 });
+        await page
+            .locator(".status.error")
+            .filter({ hasText: /SettingsFileError: .*preprocess.inputRange is "\[0,2\]"/ })
+            .waitFor({ timeout: 5000 });
         expect(await page.evaluate(() => (window as any).demo.stylization.preprocess.inputRange)).toBe("[-1,1]");
         expect(await page.evaluate(() => (window as any).demo.stylization.preprocess.channelOrder)).toBe("BGR");
         expect(errors).toEqual([]);
@@ -341,7 +379,10 @@ describe.each([
 ] as const)("$engine engine, $ep provider: the shipped oil-paint model on the village", ({ engine, ep }) => {
     let demo: DemoPage;
     beforeAll(async () => {
-        demo = await openDemo(session, { engine, ep, frame: "30", height: "128", hud: "0", size: "480x360", model: "models/oil-tiny.onnx" }, 120_000, { width: 900, height: 1000 });
+        demo = await openDemo(session, { engine, ep, frame: "30", height: "128", hud: "0", size: "480x360", model: "models/oil-tiny.onnx" }, 120_000, {
+            width: 900,
+            height: 1000,
+        });
         await waitForStylizedFrames(demo.page, 1);
         await openPanel(demo.page);
     });
@@ -373,12 +414,18 @@ describe.each([
         const zeroOne = await warningsAfter({ inputRange: "[0,1]" });
         expect(zeroOne).toHaveLength(1);
         expect(zeroOne[0]).toMatchObject({ kind: "input-range", fix: { inputRange: "[-1,1]" } });
-        expect(zeroOne[0].text).toMatch(/^Input mean 0\.\d\d \(std 0\.\d\d\) but training mean -0\.\d\d \(std 0\.\d\d\): the model was probably trained on \[-1,1\], you feed \[0,1\]\.$/);
+        expect(zeroOne[0].text).toMatch(
+            /^Input mean 0\.\d\d \(std 0\.\d\d\) but training mean -0\.\d\d \(std 0\.\d\d\): the model was probably trained on \[-1,1\], you feed \[0,1\]\.$/
+        );
         // The fix button applies it, and the panel goes quiet again.
         await demo.page.locator('[data-warning="input-range"] [data-control="apply-fix"]').click();
         await settle(demo.page);
         expect(await demo.page.evaluate(() => (window as any).demo.stylization.preprocess.inputRange)).toBe("[-1,1]");
-        expect(await demo.page.evaluate(async () => ((await (window as any).demo.stylization.inspector.updateStats()), (window as any).demo.stylization.inspector.warnings))).toEqual([]);
+        expect(
+            await demo.page.evaluate(
+                async () => (await (window as any).demo.stylization.inspector.updateStats(), (window as any).demo.stylization.inspector.warnings)
+            )
+        ).toEqual([]);
 
         expect((await warningsAfter({ inputRange: "[0,255]" }))[0]).toMatchObject({ kind: "input-range", fix: { inputRange: "[-1,1]" } });
         await warningsAfter(null);
@@ -422,7 +469,13 @@ describe.each([
         await control(page, "inputRange").selectOption("[0,255]");
         await control(page, "reference-input").setInputFiles(path.join(reference, "oil-tiny.96x72.input.png"));
         await control(page, "reference-expected").setInputFiles(path.join(reference, "oil-tiny.96x72.output.png"));
-        await page.waitForFunction(() => (window as any).demo.stylization.inspector.referencePair?.label === "dropped images" && (window as any).demo.stylization.inspector.comparePsnr !== undefined, null, { timeout: 30_000 });
+        await page.waitForFunction(
+            () =>
+                (window as any).demo.stylization.inspector.referencePair?.label === "dropped images" &&
+                (window as any).demo.stylization.inspector.comparePsnr !== undefined,
+            null,
+            { timeout: 30_000 }
+        );
         expect(await page.evaluate(() => (window as any).demo.stylization.inspector.comparePsnr)).toBeLessThan(20);
         await control(page, "diagnose").click();
         await page.locator('[data-control="apply-best"]').waitFor({ timeout: 120_000 });

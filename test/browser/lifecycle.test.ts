@@ -23,7 +23,14 @@ async function enable(page: DemoPage["page"], model: string, options: Record<str
                 await scene.enableStylization(model, options);
                 return "ok";
             } catch (e: any) {
-                return { name: e.name, message: e.message, isStylizationError: e instanceof (window as any).demo.api.StylizationError, operator: e.operator, supportedBy: e.supportedBy, status: e.status };
+                return {
+                    name: e.name,
+                    message: e.message,
+                    isStylizationError: e instanceof (window as any).demo.api.StylizationError,
+                    operator: e.operator,
+                    supportedBy: e.supportedBy,
+                    status: e.status,
+                };
             }
         },
         { model, options }
@@ -42,7 +49,10 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
     async function expectStillRendering(): Promise<void> {
         const before = await demo.page.evaluate(() => (window as any).demo.engine.frameId);
         await waitForFrames(demo.page, 3);
-        const after = await demo.page.evaluate(() => ({ frameId: (window as any).demo.engine.frameId, showing: (window as any).demo.scene.stylization?.showingStylized ?? false }));
+        const after = await demo.page.evaluate(() => ({
+            frameId: (window as any).demo.engine.frameId,
+            showing: (window as any).demo.scene.stylization?.showingStylized ?? false,
+        }));
         expect(after.frameId).toBeGreaterThan(before);
         expect(after.showing).toBe(false);
     }
@@ -86,11 +96,18 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
     test("overlapping setModel calls: the last one wins and nothing fails", async () => {
         const result = await demo.page.evaluate(async () => {
             const demo = (window as any).demo;
-            const st = await demo.scene.enableStylization("test/models/identity.onnx", { executionProvider: demo.engine.isWebGPU ? "webgpu" : "wasm", targetHeight: 64 });
+            const st = await demo.scene.enableStylization("test/models/identity.onnx", {
+                executionProvider: demo.engine.isWebGPU ? "webgpu" : "wasm",
+                targetHeight: 64,
+            });
             demo.stylization = st;
             const errors: string[] = [];
             st.onErrorObservable.add((e: Error) => errors.push(e.message));
-            await Promise.all([st.setModel("test/models/generator-dynamic.onnx"), st.setModel("test/models/swap-rb.onnx"), st.setModel("test/models/generator-64.onnx")]);
+            await Promise.all([
+                st.setModel("test/models/generator-dynamic.onnx"),
+                st.setModel("test/models/swap-rb.onnx"),
+                st.setModel("test/models/generator-64.onnx"),
+            ]);
             return { errors, model: st.model.name };
         });
         expect(result).toEqual({ errors: [], model: "generator-64.onnx" });
@@ -131,7 +148,11 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
             scene.disableStylization();
             await previous?.whenReleased();
             const waitStylized = (st: any) => new Promise((r) => st.onFrameStylizedObservable.addOnce(r));
-            const count = () => ({ textures: engine.getLoadedTexturesCache().length, storageBuffers: engine._storageBuffers?.length ?? 0, postProcesses: scene.activeCamera._postProcesses.filter(Boolean).length });
+            const count = () => ({
+                textures: engine.getLoadedTexturesCache().length,
+                storageBuffers: engine._storageBuffers?.length ?? 0,
+                postProcesses: scene.activeCamera._postProcesses.filter(Boolean).length,
+            });
             await new Promise((r) => setTimeout(r, 100));
             const baseline = count();
             const handles = [];
@@ -175,7 +196,10 @@ describe.each(["webgpu", "webgl"] as const)("%s engine: losing the device", (eng
         expect(lost).toHaveLength(1);
         expect(lost[0]).toMatch(/^DeviceLostError: the (GPU device|WebGL context) was lost; stylization is paused.*resumes by itself/);
         await waitForStylizedFrames(demo.page, 2);
-        const after = await demo.page.evaluate(() => ({ model: (window as any).demo.stylization.model.name, error: (window as any).demo.stylization.lastError ?? null }));
+        const after = await demo.page.evaluate(() => ({
+            model: (window as any).demo.stylization.model.name,
+            error: (window as any).demo.stylization.lastError ?? null,
+        }));
         expect(after).toEqual({ model: "identity.onnx", error: null });
         await demo.page.close();
     });

@@ -12,7 +12,10 @@ export async function waitForStylizedFrames(page: Page, count = 1, timeout = 60_
                 const demo = (window as any).demo;
                 const st = demo.stylization;
                 const target = st.stats.framesStylized + count;
-                const timer = setTimeout(() => reject(new Error(`no stylized frame within ${timeout} ms: ${JSON.stringify(st.stats)} ${st.lastError}`)), timeout);
+                const timer = setTimeout(
+                    () => reject(new Error(`no stylized frame within ${timeout} ms: ${JSON.stringify(st.stats)} ${st.lastError}`)),
+                    timeout
+                );
                 const check = () => {
                     if (st.stats.framesStylized >= target && st.showingStylized) {
                         // Two more rendered frames: one presents the result, one draws it.

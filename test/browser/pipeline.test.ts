@@ -70,7 +70,11 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
 
     beforeAll(async () => {
         demo = await openDemo(session, { engine, ep, scene: "test", size: `${Size}x${Size}`, height: `${Size}`, hud: "0", model: "test/models/identity.onnx" });
-        const state = await demo.page.evaluate(() => ({ error: (window as any).demo.error, isWebGPU: (window as any).demo.engine.isWebGPU, stats: (window as any).demo.stylization?.stats }));
+        const state = await demo.page.evaluate(() => ({
+            error: (window as any).demo.error,
+            isWebGPU: (window as any).demo.engine.isWebGPU,
+            stats: (window as any).demo.stylization?.stats,
+        }));
         expect(state.error).toBeUndefined();
         expect(state.isWebGPU).toBe(engine === "webgpu");
         expect(state.stats.executionProvider).toBe(ep);
@@ -90,7 +94,12 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         expect(px(0, Size - 1)).toEqual([25, 40, 220]); // bottom-left blue
         expect(px(Size - 1, Size - 1)).toEqual([250, 250, 250]); // bottom-right white
         // Texels are exact bytes: every captured value is k/255.
-        expect(maxAbsDiff(identityCapture, identityCapture.map((v) => Math.round(v * 255) / 255))).toBeLessThan(1e-6);
+        expect(
+            maxAbsDiff(
+                identityCapture,
+                identityCapture.map((v) => Math.round(v * 255) / 255)
+            )
+        ).toBeLessThan(1e-6);
     });
 
     test.each(ModeCases)("preprocessing %j: GPU tensor = CPU reference, screen = predicted", async (mode) => {
@@ -140,16 +149,21 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         const screen = await screenPixels(demo.page, Size, Size);
         expect(maxAbsDiff(screen, postprocessTensor(reference, Size, Size, config), true)).toBeLessThanOrEqual(ep === "wasm" ? 1 : 2);
         // The stylized frame really differs from the original.
-        expect(maxAbsDiff(screen, postprocessTensor(identityCapture, Size, Size, resolvePreprocessConfig({ inputRange: "[0,1]", outputRange: "[0,1]" })), true)).toBeGreaterThan(40);
+        expect(
+            maxAbsDiff(screen, postprocessTensor(identityCapture, Size, Size, resolvePreprocessConfig({ inputRange: "[0,1]", outputRange: "[0,1]" })), true)
+        ).toBeGreaterThan(40);
     });
 
     test("never stalls: frames keep rendering while an inference is in flight, and skipped frames are counted", async () => {
         // Sizes at which the generator takes several frames on each provider here (wasm ~90 ms at 480x480).
-        await demo.page.evaluate((height) => {
-            const st = (window as any).demo.stylization;
-            st.targetHeight = height;
-            st.frozen = false;
-        }, ep === "webgpu" ? 128 : 480);
+        await demo.page.evaluate(
+            (height) => {
+                const st = (window as any).demo.stylization;
+                st.targetHeight = height;
+                st.frozen = false;
+            },
+            ep === "webgpu" ? 128 : 480
+        );
         await waitForStylizedFrames(demo.page, 1);
         const before = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
         await waitForStylizedFrames(demo.page, 3);

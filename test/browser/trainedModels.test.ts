@@ -108,7 +108,9 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep, m
             const wrong = tensorPsnr((await readTensors(demo.page)).output, expected);
             expect(wrong).toBeLessThan(30);
             expect(psnr - wrong).toBeGreaterThan(20);
-            console.log(`${engine}/${ep} ${ref.output_tensor}: ${psnr.toFixed(1)} dB (max abs ${worst.toExponential(1)}), [0,1] input range ${wrong.toFixed(1)} dB`);
+            console.log(
+                `${engine}/${ep} ${ref.output_tensor}: ${psnr.toFixed(1)} dB (max abs ${worst.toExponential(1)}), [0,1] input range ${wrong.toFixed(1)} dB`
+            );
         } finally {
             await demo.page.close();
         }

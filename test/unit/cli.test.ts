@@ -16,7 +16,10 @@ const H = 20;
 let dir: string;
 
 function cli(...args: string[]) {
-    const result = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "src", "cli", "main.ts"), ...args], { encoding: "utf8", cwd: dir });
+    const result = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "src", "cli", "main.ts"), ...args], {
+        encoding: "utf8",
+        cwd: dir,
+    });
     return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -62,10 +65,30 @@ test("diagnose prints the ranking with the exact contract first", () => {
 });
 
 test.each([
-    ["[-1,1] in, Tanh out (few-shot style)", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false }, /^1\s+inf\s+\[-1,1\]\s+\[-1,1\]\s+RGB\s+sRGB\s+false/],
-    ["[0,255] in and out (fast_neural_style style)", "diagnose-0-255.onnx", { inputRange: "[0,255]", outputRange: "[0,255]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false }, /^1\s+inf\s+\[0,255\]\s+\[0,255\]\s+RGB\s+sRGB\s+false/],
-    ["linear colour", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "linear", flipY: false }, /^1\s+inf\s+\[-1,1\]\s+\[-1,1\]\s+RGB\s+linear\s+false/],
-    ["flipped rows, ImageNet normalization", "diagnose-tanh.onnx", { inputRange: "imagenet", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: true }, /^1\s+inf\s+imagenet\s+\[-1,1\]\s+RGB\s+sRGB\s+true/],
+    [
+        "[-1,1] in, Tanh out (few-shot style)",
+        "diagnose-tanh.onnx",
+        { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false },
+        /^1\s+inf\s+\[-1,1\]\s+\[-1,1\]\s+RGB\s+sRGB\s+false/,
+    ],
+    [
+        "[0,255] in and out (fast_neural_style style)",
+        "diagnose-0-255.onnx",
+        { inputRange: "[0,255]", outputRange: "[0,255]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false },
+        /^1\s+inf\s+\[0,255\]\s+\[0,255\]\s+RGB\s+sRGB\s+false/,
+    ],
+    [
+        "linear colour",
+        "diagnose-tanh.onnx",
+        { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "linear", flipY: false },
+        /^1\s+inf\s+\[-1,1\]\s+\[-1,1\]\s+RGB\s+linear\s+false/,
+    ],
+    [
+        "flipped rows, ImageNet normalization",
+        "diagnose-tanh.onnx",
+        { inputRange: "imagenet", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: true },
+        /^1\s+inf\s+imagenet\s+\[-1,1\]\s+RGB\s+sRGB\s+true/,
+    ],
 ] as const)("diagnose finds the contract of a model built with %s", async (_label, file, contract, firstRow) => {
     const modelPath = path.join(root, "test", "models", file);
     const input = readPngFile(path.join(dir, "input.png"));
@@ -97,7 +120,10 @@ test("write-contract --from writes the diagnosed contract into metadata_props, a
 
 test("write-contract with flags, and usage errors exit 2 with a message", () => {
     expect(cli("write-contract", model, "--out", "flags.onnx", "--input-range", "[0,255]", "--flip-y", "true").code).toBe(0);
-    expect(describeModel(new Uint8Array(fs.readFileSync(path.join(dir, "flags.onnx"))), "flags").declared).toMatchObject({ inputRange: "[0,255]", flipY: true });
+    expect(describeModel(new Uint8Array(fs.readFileSync(path.join(dir, "flags.onnx"))), "flags").declared).toMatchObject({
+        inputRange: "[0,255]",
+        flipY: true,
+    });
     const bad = cli("write-contract", model, "--out", "x.onnx", "--input-range", "[0,2]");
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/PreprocessConfigError: preprocess.inputRange is "\[0,2\]"/);

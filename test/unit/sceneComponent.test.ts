@@ -1,23 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { NullEngine } from '@babylonjs/core/Engines/nullEngine.js';
-import { Scene } from '@babylonjs/core/scene.js';
-import { FreeCamera } from '@babylonjs/core/Cameras/freeCamera.js';
-import { Vector3 } from '@babylonjs/core/Maths/math.vector.js';
-import type { PostProcess } from '@babylonjs/core/PostProcesses/postProcess.js';
-import type { Camera } from '@babylonjs/core/Cameras/camera.js';
-import { Logger } from '@babylonjs/core/Misc/logger.js';
-import '../../src/plugin/index';
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { NullEngine } from "@babylonjs/core/Engines/nullEngine.js";
+import { Scene } from "@babylonjs/core/scene.js";
+import { FreeCamera } from "@babylonjs/core/Cameras/freeCamera.js";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { PostProcess } from "@babylonjs/core/PostProcesses/postProcess.js";
+import type { Camera } from "@babylonjs/core/Cameras/camera.js";
+import { Logger } from "@babylonjs/core/Misc/logger.js";
+import "../../src/plugin/index";
 import {
-  InvalidModelError,
-  PreprocessConfigError,
-  RegisterStylizationSceneComponent,
-  Stylization,
-  StylizationComponentName,
-  StylizationOptionsError,
-} from '../../src/plugin/pure';
+    InvalidModelError,
+    PreprocessConfigError,
+    RegisterStylizationSceneComponent,
+    Stylization,
+    StylizationComponentName,
+    StylizationOptionsError,
+} from "../../src/plugin/pure";
 
-const notAModel = new Uint8Array(readFileSync(join(__dirname, '..', 'models', 'not-a-model.onnx')));
+const notAModel = new Uint8Array(readFileSync(join(__dirname, "..", "models", "not-a-model.onnx")));
 
 // Silence Babylon's banner and info logs; warnings and errors still show.
 Logger.LogLevels = Logger.WarningLogLevel | Logger.ErrorLogLevel;
@@ -27,271 +27,289 @@ let scene: Scene;
 let camera: FreeCamera;
 
 beforeEach(async () => {
-  engine = new NullEngine();
-  scene = new Scene(engine);
-  camera = new FreeCamera('camera', new Vector3(0, 0, -5), scene);
-  scene.activeCamera = camera;
-  await scene.whenReadyAsync();
+    engine = new NullEngine();
+    scene = new Scene(engine);
+    camera = new FreeCamera("camera", new Vector3(0, 0, -5), scene);
+    scene.activeCamera = camera;
+    await scene.whenReadyAsync();
 });
 
 afterEach(() => {
-  scene.dispose();
-  engine.dispose();
+    scene.dispose();
+    engine.dispose();
 });
 
 // The plugin logs every error it reports; keep the test output clean but check what was logged.
 let consoleError: jest.SpyInstance;
 beforeEach(() => {
-  consoleError = jest.spyOn(console, 'error').mockImplementation(() => {});
+    consoleError = jest.spyOn(console, "error").mockImplementation(() => {});
 });
 afterEach(() => consoleError.mockRestore());
 
 const postProcessesOf = (cam: Camera) => (cam as unknown as { _postProcesses: Array<PostProcess | null> })._postProcesses;
 
 /** Enables with bytes that fail to load: the handle exists (scene.stylization) while the promise rejects. */
-async function enableFailing(cam?: Camera, options: Parameters<Scene['enableStylization']>[1] = {}): Promise<{ handle: Stylization; error: unknown }> {
-  let error: unknown;
-  await scene.enableStylization(notAModel, { camera: cam, ...options }).then(
-    () => undefined,
-    (e) => (error = e),
-  );
-  const handle = cam ? scene._stylizations!.get(cam)! : scene.stylization!;
-  return { handle, error };
+async function enableFailing(cam?: Camera, options: Parameters<Scene["enableStylization"]>[1] = {}): Promise<{ handle: Stylization; error: unknown }> {
+    let error: unknown;
+    await scene.enableStylization(notAModel, { camera: cam, ...options }).then(
+        () => undefined,
+        (e) => (error = e)
+    );
+    const handle = cam ? scene._stylizations!.get(cam)! : scene.stylization!;
+    return { handle, error };
 }
 
-describe('registration', () => {
-  test('importing the index adds the Scene members', () => {
-    expect(typeof Scene.prototype.enableStylization).toBe('function');
-    expect(typeof Scene.prototype.disableStylization).toBe('function');
-    const descriptor = Object.getOwnPropertyDescriptor(Scene.prototype, 'stylization');
-    expect(typeof descriptor?.get).toBe('function');
-    expect(descriptor?.set).toBeUndefined();
-  });
-
-  test('RegisterStylizationSceneComponent is idempotent', () => {
-    const enable = Scene.prototype.enableStylization;
-    const disable = Scene.prototype.disableStylization;
-    const getter = Object.getOwnPropertyDescriptor(Scene.prototype, 'stylization')!.get;
-    RegisterStylizationSceneComponent();
-    RegisterStylizationSceneComponent();
-    expect(Scene.prototype.enableStylization).toBe(enable);
-    expect(Scene.prototype.disableStylization).toBe(disable);
-    expect(Object.getOwnPropertyDescriptor(Scene.prototype, 'stylization')!.get).toBe(getter);
-  });
-
-  test('scene.stylization is null initially; disableStylization() with nothing enabled is a no-op', () => {
-    expect(scene.stylization).toBeNull();
-    expect(() => scene.disableStylization()).not.toThrow();
-    expect(() => scene.disableStylization(camera)).not.toThrow();
-    expect(scene.stylization).toBeNull();
-    expect(scene._stylizations).toBeUndefined();
-  });
-});
-
-describe('enable / disable on a NullEngine', () => {
-  test('an HTML page instead of a model rejects with InvalidModelError; the handle stays with its post process', async () => {
-    const { handle, error } = await enableFailing();
-    expect(error).toBeInstanceOf(InvalidModelError);
-    expect((error as Error).message).toContain('HTML 404');
-    expect(handle).toBeInstanceOf(Stylization);
-    expect(scene.stylization).toBe(handle);
-    expect(handle.camera).toBe(camera);
-    expect(handle.lastError).toBe(error);
-    expect(handle.model).toBeUndefined();
-    expect(postProcessesOf(camera)).toContain(handle.postProcess);
-    expect(handle.postProcess.name).toBe('stylization');
-    expect(scene._getComponent(StylizationComponentName)).toBeDefined();
-    expect(consoleError).toHaveBeenCalledWith(expect.stringContaining('[stylization] InvalidModelError'));
-  });
-
-  test('the error is also emitted on onErrorObservable', async () => {
-    const seen: unknown[] = [];
-    const promise = scene.enableStylization(notAModel);
-    scene.stylization!.onErrorObservable.add((e) => seen.push(e));
-    const error = await promise.catch((e) => e);
-    expect(seen).toEqual([error]);
-  });
-
-  test('invalid options reject before anything is created', async () => {
-    await expect(scene.enableStylization(notAModel, { view: 'sideways' as never })).rejects.toBeInstanceOf(StylizationOptionsError);
-    expect(scene.stylization).toBeNull();
-    expect(postProcessesOf(camera).filter(Boolean)).toHaveLength(0);
-    scene.activeCamera = null;
-    await expect(scene.enableStylization(notAModel)).rejects.toThrow('needs a camera');
-  });
-
-  test('enabling again on the same camera disposes the first handle', async () => {
-    const first = (await enableFailing()).handle;
-    const second = (await enableFailing()).handle;
-    expect(second).not.toBe(first);
-    expect(scene.stylization).toBe(second);
-    expect(postProcessesOf(camera)).not.toContain(first.postProcess);
-    expect(postProcessesOf(camera)).toContain(second.postProcess);
-    expect(scene._stylizations!.size).toBe(1);
-    await first.whenReleased();
-  });
-
-  test('disableStylization(camera) removes it', async () => {
-    const { handle } = await enableFailing();
-    scene.disableStylization(camera);
-    expect(scene.stylization).toBeNull();
-    expect(postProcessesOf(camera)).not.toContain(handle.postProcess);
-    await expect(handle.whenReleased()).resolves.toBeUndefined();
-  });
-
-  test('disableStylization(other camera) leaves it; disableStylization() removes all', async () => {
-    const other = new FreeCamera('other', new Vector3(0, 0, 5), scene);
-    const a = (await enableFailing(camera)).handle;
-    const b = (await enableFailing(other)).handle;
-    expect(scene._stylizations!.size).toBe(2);
-    // The active camera's stylization wins.
-    expect(scene.stylization).toBe(a);
-    scene.activeCamera = other;
-    expect(scene.stylization).toBe(b);
-
-    scene.disableStylization(other);
-    expect(scene.stylization).toBe(a); // no stylization for the active camera: the remaining one
-    expect(postProcessesOf(other)).not.toContain(b.postProcess);
-    expect(postProcessesOf(camera)).toContain(a.postProcess);
-
-    scene.disableStylization();
-    expect(scene.stylization).toBeNull();
-    expect(postProcessesOf(camera)).not.toContain(a.postProcess);
-  });
-
-  test('disposing the camera disposes its stylization', async () => {
-    const { handle } = await enableFailing();
-    camera.dispose();
-    expect(scene._stylizations!.size).toBe(0);
-    expect(scene.stylization).toBeNull();
-    await handle.whenReleased();
-  });
-
-  test('scene.dispose() disposes the stylizations', async () => {
-    const { handle } = await enableFailing();
-    const pp = handle.postProcess;
-    scene.dispose();
-    expect(postProcessesOf(camera)).not.toContain(pp);
-    expect(scene._stylizations!.size).toBe(0);
-    await handle.whenReleased();
-  });
-
-  test('enable options reach the handle', async () => {
-    const { handle } = await enableFailing(undefined, { targetHeight: 360, blend: 0.25, view: 'split', splitPosition: 0.75, enabled: false, preprocess: { inputRange: '[0,255]' } });
-    expect([handle.targetHeight, handle.blend, handle.view, handle.splitPosition, handle.enabled]).toEqual([360, 0.25, 'split', 0.75, false]);
-    expect(handle.preprocess.inputRange).toBe('[0,255]');
-    expect(handle.showingStylized).toBe(false);
-  });
-});
-
-describe('the handle', () => {
-  let st: Stylization;
-  beforeEach(async () => {
-    st = (await enableFailing()).handle;
-  });
-
-  test('live preprocess: assigning a field overrides it', () => {
-    expect(st.preprocess.inputRange).toBe('[-1,1]');
-    st.preprocess.inputRange = '[0,1]';
-    expect(st.preprocess.inputRange).toBe('[0,1]');
-    st.preprocess.mean = [0.1, 0.2, 0.3];
-    expect(st.preprocess.mean).toEqual([0.1, 0.2, 0.3]);
-  });
-
-  test('a bad value throws PreprocessConfigError and leaves the old value', () => {
-    st.preprocess.inputRange = '[0,1]';
-    expect(() => {
-      st.preprocess.inputRange = '[0,2]' as never;
-    }).toThrow(PreprocessConfigError);
-    expect(st.preprocess.inputRange).toBe('[0,1]');
-    expect(() => {
-      st.preprocess.std = [1, 0, 1];
-    }).toThrow('preprocess.std');
-    expect(st.preprocess.std).toEqual([0.5, 0.5, 0.5]);
-    expect(() => {
-      st.preprocess = { flipY: 'yes' as never };
-    }).toThrow(PreprocessConfigError);
-    expect(st.preprocess.flipY).toBe(false);
-  });
-
-  test('the live object is sealed: unknown fields cannot be added', () => {
-    expect(() => {
-      (st.preprocess as unknown as Record<string, unknown>).gamma = 2.2;
-    }).toThrow(TypeError);
-    expect(Object.keys(st.preprocess).sort()).toEqual(['channelOrder', 'clamp', 'colorSpace', 'flipY', 'frameColorSpace', 'inputRange', 'mean', 'outputRange', 'resize', 'std']);
-  });
-
-  test('assigning an object merges; resetPreprocess() restores the defaults', () => {
-    st.preprocess.inputRange = '[0,255]';
-    st.preprocess = { channelOrder: 'BGR' };
-    expect(st.preprocess.channelOrder).toBe('BGR');
-    expect(st.preprocess.inputRange).toBe('[0,255]');
-    st.preprocess = { flipY: true, outputRange: '[0,1]' };
-    expect({ ...st.preprocess }).toEqual({
-      inputRange: '[0,255]',
-      mean: [0.5, 0.5, 0.5],
-      std: [0.5, 0.5, 0.5],
-      channelOrder: 'BGR',
-      colorSpace: 'sRGB',
-      frameColorSpace: 'sRGB',
-      flipY: true,
-      resize: 'bilinear',
-      outputRange: '[0,1]',
-      clamp: true,
+describe("registration", () => {
+    test("importing the index adds the Scene members", () => {
+        expect(typeof Scene.prototype.enableStylization).toBe("function");
+        expect(typeof Scene.prototype.disableStylization).toBe("function");
+        const descriptor = Object.getOwnPropertyDescriptor(Scene.prototype, "stylization");
+        expect(typeof descriptor?.get).toBe("function");
+        expect(descriptor?.set).toBeUndefined();
     });
-    st.resetPreprocess();
-    expect(st.preprocess.inputRange).toBe('[-1,1]');
-    expect(st.preprocess.channelOrder).toBe('RGB');
-    expect(st.preprocess.flipY).toBe(false);
-    expect(st.preprocess.outputRange).toBe('[-1,1]');
-  });
 
-  test('blend / view / splitPosition / targetHeight setters validate', () => {
-    st.blend = 0.5;
-    st.view = 'difference';
-    st.splitPosition = 0;
-    st.targetHeight = 256;
-    expect([st.blend, st.view, st.splitPosition, st.targetHeight]).toEqual([0.5, 'difference', 0, 256]);
-    expect(() => (st.blend = 2)).toThrow(StylizationOptionsError);
-    expect(() => (st.view = 'foo' as never)).toThrow(StylizationOptionsError);
-    expect(() => (st.splitPosition = -1)).toThrow(StylizationOptionsError);
-    expect(() => (st.targetHeight = 4)).toThrow(StylizationOptionsError);
-    expect([st.blend, st.view, st.splitPosition, st.targetHeight]).toEqual([0.5, 'difference', 0, 256]);
-  });
+    test("RegisterStylizationSceneComponent is idempotent", () => {
+        const enable = Scene.prototype.enableStylization;
+        const disable = Scene.prototype.disableStylization;
+        const getter = Object.getOwnPropertyDescriptor(Scene.prototype, "stylization")!.get;
+        RegisterStylizationSceneComponent();
+        RegisterStylizationSceneComponent();
+        expect(Scene.prototype.enableStylization).toBe(enable);
+        expect(Scene.prototype.disableStylization).toBe(disable);
+        expect(Object.getOwnPropertyDescriptor(Scene.prototype, "stylization")!.get).toBe(getter);
+    });
 
-  test('stats before a model: nothing stylized, inference size from the render size', () => {
-    st.targetHeight = 360;
-    const s = st.stats;
-    expect(s.executionProvider).toBeUndefined();
-    expect(s.zeroCopy).toBe(false);
-    expect(s.framesStylized).toBe(0);
-    expect(s.framesSkipped).toBe(0);
-    expect(s.averageInferenceMs).toBe(0);
-    expect(s.inferenceHeight).toBe(360);
-    const aspect = engine.getRenderWidth() / engine.getRenderHeight();
-    expect(Math.abs(s.inferenceWidth - 360 * aspect)).toBeLessThanOrEqual(4);
-    expect(s.inferenceWidth % 8).toBe(0);
-  });
+    test("scene.stylization is null initially; disableStylization() with nothing enabled is a no-op", () => {
+        expect(scene.stylization).toBeNull();
+        expect(() => scene.disableStylization()).not.toThrow();
+        expect(() => scene.disableStylization(camera)).not.toThrow();
+        expect(scene.stylization).toBeNull();
+        expect(scene._stylizations).toBeUndefined();
+    });
+});
 
-  test('rendering frames without a model stylizes nothing and does not throw', () => {
-    for (let i = 0; i < 3; i++) scene.render();
-    expect(st.stats.framesStylized).toBe(0);
-    expect(st.stats.framesSkipped).toBe(0);
-  });
+describe("enable / disable on a NullEngine", () => {
+    test("an HTML page instead of a model rejects with InvalidModelError; the handle stays with its post process", async () => {
+        const { handle, error } = await enableFailing();
+        expect(error).toBeInstanceOf(InvalidModelError);
+        expect((error as Error).message).toContain("HTML 404");
+        expect(handle).toBeInstanceOf(Stylization);
+        expect(scene.stylization).toBe(handle);
+        expect(handle.camera).toBe(camera);
+        expect(handle.lastError).toBe(error);
+        expect(handle.model).toBeUndefined();
+        expect(postProcessesOf(camera)).toContain(handle.postProcess);
+        expect(handle.postProcess.name).toBe("stylization");
+        expect(scene._getComponent(StylizationComponentName)).toBeDefined();
+        expect(consoleError).toHaveBeenCalledWith(expect.stringContaining("[stylization] InvalidModelError"));
+    });
 
-  test('enabled / frozen toggles', () => {
-    st.enabled = false;
-    expect(st.enabled).toBe(false);
-    st.enabled = true;
-    expect(st.enabled).toBe(true);
-    st.frozen = true;
-    expect(st.frozen).toBe(true);
-  });
+    test("the error is also emitted on onErrorObservable", async () => {
+        const seen: unknown[] = [];
+        const promise = scene.enableStylization(notAModel);
+        scene.stylization!.onErrorObservable.add((e) => seen.push(e));
+        const error = await promise.catch((e) => e);
+        expect(seen).toEqual([error]);
+    });
 
-  test('dispose() is idempotent and detaches the post process', async () => {
-    st.dispose();
-    st.dispose();
-    expect(postProcessesOf(camera)).not.toContain(st.postProcess);
-    await st.whenReleased();
-  });
+    test("invalid options reject before anything is created", async () => {
+        await expect(scene.enableStylization(notAModel, { view: "sideways" as never })).rejects.toBeInstanceOf(StylizationOptionsError);
+        expect(scene.stylization).toBeNull();
+        expect(postProcessesOf(camera).filter(Boolean)).toHaveLength(0);
+        scene.activeCamera = null;
+        await expect(scene.enableStylization(notAModel)).rejects.toThrow("needs a camera");
+    });
+
+    test("enabling again on the same camera disposes the first handle", async () => {
+        const first = (await enableFailing()).handle;
+        const second = (await enableFailing()).handle;
+        expect(second).not.toBe(first);
+        expect(scene.stylization).toBe(second);
+        expect(postProcessesOf(camera)).not.toContain(first.postProcess);
+        expect(postProcessesOf(camera)).toContain(second.postProcess);
+        expect(scene._stylizations!.size).toBe(1);
+        await first.whenReleased();
+    });
+
+    test("disableStylization(camera) removes it", async () => {
+        const { handle } = await enableFailing();
+        scene.disableStylization(camera);
+        expect(scene.stylization).toBeNull();
+        expect(postProcessesOf(camera)).not.toContain(handle.postProcess);
+        await expect(handle.whenReleased()).resolves.toBeUndefined();
+    });
+
+    test("disableStylization(other camera) leaves it; disableStylization() removes all", async () => {
+        const other = new FreeCamera("other", new Vector3(0, 0, 5), scene);
+        const a = (await enableFailing(camera)).handle;
+        const b = (await enableFailing(other)).handle;
+        expect(scene._stylizations!.size).toBe(2);
+        // The active camera's stylization wins.
+        expect(scene.stylization).toBe(a);
+        scene.activeCamera = other;
+        expect(scene.stylization).toBe(b);
+
+        scene.disableStylization(other);
+        expect(scene.stylization).toBe(a); // no stylization for the active camera: the remaining one
+        expect(postProcessesOf(other)).not.toContain(b.postProcess);
+        expect(postProcessesOf(camera)).toContain(a.postProcess);
+
+        scene.disableStylization();
+        expect(scene.stylization).toBeNull();
+        expect(postProcessesOf(camera)).not.toContain(a.postProcess);
+    });
+
+    test("disposing the camera disposes its stylization", async () => {
+        const { handle } = await enableFailing();
+        camera.dispose();
+        expect(scene._stylizations!.size).toBe(0);
+        expect(scene.stylization).toBeNull();
+        await handle.whenReleased();
+    });
+
+    test("scene.dispose() disposes the stylizations", async () => {
+        const { handle } = await enableFailing();
+        const pp = handle.postProcess;
+        scene.dispose();
+        expect(postProcessesOf(camera)).not.toContain(pp);
+        expect(scene._stylizations!.size).toBe(0);
+        await handle.whenReleased();
+    });
+
+    test("enable options reach the handle", async () => {
+        const { handle } = await enableFailing(undefined, {
+            targetHeight: 360,
+            blend: 0.25,
+            view: "split",
+            splitPosition: 0.75,
+            enabled: false,
+            preprocess: { inputRange: "[0,255]" },
+        });
+        expect([handle.targetHeight, handle.blend, handle.view, handle.splitPosition, handle.enabled]).toEqual([360, 0.25, "split", 0.75, false]);
+        expect(handle.preprocess.inputRange).toBe("[0,255]");
+        expect(handle.showingStylized).toBe(false);
+    });
+});
+
+describe("the handle", () => {
+    let st: Stylization;
+    beforeEach(async () => {
+        st = (await enableFailing()).handle;
+    });
+
+    test("live preprocess: assigning a field overrides it", () => {
+        expect(st.preprocess.inputRange).toBe("[-1,1]");
+        st.preprocess.inputRange = "[0,1]";
+        expect(st.preprocess.inputRange).toBe("[0,1]");
+        st.preprocess.mean = [0.1, 0.2, 0.3];
+        expect(st.preprocess.mean).toEqual([0.1, 0.2, 0.3]);
+    });
+
+    test("a bad value throws PreprocessConfigError and leaves the old value", () => {
+        st.preprocess.inputRange = "[0,1]";
+        expect(() => {
+            st.preprocess.inputRange = "[0,2]" as never;
+        }).toThrow(PreprocessConfigError);
+        expect(st.preprocess.inputRange).toBe("[0,1]");
+        expect(() => {
+            st.preprocess.std = [1, 0, 1];
+        }).toThrow("preprocess.std");
+        expect(st.preprocess.std).toEqual([0.5, 0.5, 0.5]);
+        expect(() => {
+            st.preprocess = { flipY: "yes" as never };
+        }).toThrow(PreprocessConfigError);
+        expect(st.preprocess.flipY).toBe(false);
+    });
+
+    test("the live object is sealed: unknown fields cannot be added", () => {
+        expect(() => {
+            (st.preprocess as unknown as Record<string, unknown>).gamma = 2.2;
+        }).toThrow(TypeError);
+        expect(Object.keys(st.preprocess).sort()).toEqual([
+            "channelOrder",
+            "clamp",
+            "colorSpace",
+            "flipY",
+            "frameColorSpace",
+            "inputRange",
+            "mean",
+            "outputRange",
+            "resize",
+            "std",
+        ]);
+    });
+
+    test("assigning an object merges; resetPreprocess() restores the defaults", () => {
+        st.preprocess.inputRange = "[0,255]";
+        st.preprocess = { channelOrder: "BGR" };
+        expect(st.preprocess.channelOrder).toBe("BGR");
+        expect(st.preprocess.inputRange).toBe("[0,255]");
+        st.preprocess = { flipY: true, outputRange: "[0,1]" };
+        expect({ ...st.preprocess }).toEqual({
+            inputRange: "[0,255]",
+            mean: [0.5, 0.5, 0.5],
+            std: [0.5, 0.5, 0.5],
+            channelOrder: "BGR",
+            colorSpace: "sRGB",
+            frameColorSpace: "sRGB",
+            flipY: true,
+            resize: "bilinear",
+            outputRange: "[0,1]",
+            clamp: true,
+        });
+        st.resetPreprocess();
+        expect(st.preprocess.inputRange).toBe("[-1,1]");
+        expect(st.preprocess.channelOrder).toBe("RGB");
+        expect(st.preprocess.flipY).toBe(false);
+        expect(st.preprocess.outputRange).toBe("[-1,1]");
+    });
+
+    test("blend / view / splitPosition / targetHeight setters validate", () => {
+        st.blend = 0.5;
+        st.view = "difference";
+        st.splitPosition = 0;
+        st.targetHeight = 256;
+        expect([st.blend, st.view, st.splitPosition, st.targetHeight]).toEqual([0.5, "difference", 0, 256]);
+        expect(() => (st.blend = 2)).toThrow(StylizationOptionsError);
+        expect(() => (st.view = "foo" as never)).toThrow(StylizationOptionsError);
+        expect(() => (st.splitPosition = -1)).toThrow(StylizationOptionsError);
+        expect(() => (st.targetHeight = 4)).toThrow(StylizationOptionsError);
+        expect([st.blend, st.view, st.splitPosition, st.targetHeight]).toEqual([0.5, "difference", 0, 256]);
+    });
+
+    test("stats before a model: nothing stylized, inference size from the render size", () => {
+        st.targetHeight = 360;
+        const s = st.stats;
+        expect(s.executionProvider).toBeUndefined();
+        expect(s.zeroCopy).toBe(false);
+        expect(s.framesStylized).toBe(0);
+        expect(s.framesSkipped).toBe(0);
+        expect(s.averageInferenceMs).toBe(0);
+        expect(s.inferenceHeight).toBe(360);
+        const aspect = engine.getRenderWidth() / engine.getRenderHeight();
+        expect(Math.abs(s.inferenceWidth - 360 * aspect)).toBeLessThanOrEqual(4);
+        expect(s.inferenceWidth % 8).toBe(0);
+    });
+
+    test("rendering frames without a model stylizes nothing and does not throw", () => {
+        for (let i = 0; i < 3; i++) scene.render();
+        expect(st.stats.framesStylized).toBe(0);
+        expect(st.stats.framesSkipped).toBe(0);
+    });
+
+    test("enabled / frozen toggles", () => {
+        st.enabled = false;
+        expect(st.enabled).toBe(false);
+        st.enabled = true;
+        expect(st.enabled).toBe(true);
+        st.frozen = true;
+        expect(st.frozen).toBe(true);
+    });
+
+    test("dispose() is idempotent and detaches the post process", async () => {
+        st.dispose();
+        st.dispose();
+        expect(postProcessesOf(camera)).not.toContain(st.postProcess);
+        await st.whenReleased();
+    });
 });

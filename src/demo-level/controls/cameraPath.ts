@@ -83,8 +83,16 @@ export class CameraPath {
         }
         const t = (f - this._starts[i]) / (this._starts[i + 1] - this._starts[i]);
         // Ease within segments would stop at each key; Catmull-Rom keeps the motion smooth through them.
-        const position = spline(this.keys.map((k) => k.position), i, t);
-        const target = spline(this.keys.map((k) => k.target), i, t);
+        const position = spline(
+            this.keys.map((k) => k.position),
+            i,
+            t
+        );
+        const target = spline(
+            this.keys.map((k) => k.target),
+            i,
+            t
+        );
         const floor = terrainHeight(position[0], position[2]) + 1.4;
         return { position: [position[0], Math.max(position[1], floor), position[2]], target };
     }

@@ -22,9 +22,10 @@ export class WalkInput {
     private readonly _cleanup: Array<() => void> = [];
 
     public constructor(private readonly _canvas: HTMLCanvasElement) {
-        const listen = <K extends keyof WindowEventMap>(target: Window | HTMLElement | Document, type: K | string, handler: (e: any) => void) => {
-            target.addEventListener(type, handler);
-            this._cleanup.push(() => target.removeEventListener(type, handler));
+        const listen = <E extends Event>(target: EventTarget, type: string, handler: (e: E) => void) => {
+            const listener = handler as EventListener;
+            target.addEventListener(type, listener);
+            this._cleanup.push(() => target.removeEventListener(type, listener));
         };
         listen(window, "keydown", (e: KeyboardEvent) => {
             if (!e.ctrlKey && !e.metaKey && !e.altKey && (MovementKeys.has(e.code) || Run.has(e.code))) {

@@ -72,7 +72,11 @@ export class LevelDirector {
         const yaw = random.range(0, Math.PI * 2);
         const pitch = random.range(-0.12, 0.3);
         const distance = 10;
-        const target: [number, number, number] = [x + Math.sin(yaw) * Math.cos(pitch) * distance, height - Math.sin(pitch) * distance, z + Math.cos(yaw) * Math.cos(pitch) * distance];
+        const target: [number, number, number] = [
+            x + Math.sin(yaw) * Math.cos(pitch) * distance,
+            height - Math.sin(pitch) * distance,
+            z + Math.cos(yaw) * Math.cos(pitch) * distance,
+        ];
         this._viewpoint = { position: [x, height, z], target };
         this._mode = "viewpoint";
         this.clock.holdFrame(random.int(0, 3600));

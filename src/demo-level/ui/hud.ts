@@ -53,7 +53,9 @@ export class Hud {
             lines.push(`stylization: no model${st.lastError ? ` (${st.lastError.name})` : ""}`);
         } else {
             const s = st.stats;
-            lines.push(`${controls.model.label} · ${s.executionProvider ?? "…"}${s.zeroCopy ? " zero-copy" : ""} · ${s.inferenceWidth}x${s.inferenceHeight} · ${s.lastInferenceMs.toFixed(0)} ms`);
+            lines.push(
+                `${controls.model.label} · ${s.executionProvider ?? "…"}${s.zeroCopy ? " zero-copy" : ""} · ${s.inferenceWidth}x${s.inferenceHeight} · ${s.lastInferenceMs.toFixed(0)} ms`
+            );
             lines.push(st.enabled ? `view ${st.view}` : "stylization off (T)");
         }
         this._overlay.setHud(lines.join("\n"));

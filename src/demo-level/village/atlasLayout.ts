@@ -18,7 +18,24 @@ export type WallTile = "window" | "door" | "flowers" | "braced" | "stoneWindow" 
 export const WallTileColumn: Record<WallTile, number> = { window: 0, door: 1, flowers: 2, braced: 3, stoneWindow: 4, stoneDoor: 5, shop: 6 };
 
 /** Solid materials for props, chimneys, the windmill, the fountain. */
-export type AtlasSwatch = "stone" | "brick" | "planks" | "bark" | "sail" | "white" | "awningRed" | "awningBlue" | "awningGreen" | "barrel" | "crate" | "hay" | "iron" | "lantern" | "millDoor" | "paleStone" | "produce";
+export type AtlasSwatch =
+    | "stone"
+    | "brick"
+    | "planks"
+    | "bark"
+    | "sail"
+    | "white"
+    | "awningRed"
+    | "awningBlue"
+    | "awningGreen"
+    | "barrel"
+    | "crate"
+    | "hay"
+    | "iron"
+    | "lantern"
+    | "millDoor"
+    | "paleStone"
+    | "produce";
 
 export const Swatches: Record<AtlasSwatch, PixelRect> = {
     stone: { x: 896, y: 0, w: 128, h: 128 },

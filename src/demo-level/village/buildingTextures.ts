@@ -66,7 +66,15 @@ function paintSwatches(ctx: Ctx): void {
     ctx.fillStyle = rgb([120, 84, 50]);
     ctx.fillRect(pr.x, pr.y, pr.w, pr.h);
     for (let i = 0; i < 70; i++) {
-        ctx.fillStyle = rgb(random.pick([[200, 40, 40], [230, 140, 30], [120, 170, 60], [220, 200, 60], [150, 40, 90]]));
+        ctx.fillStyle = rgb(
+            random.pick([
+                [200, 40, 40],
+                [230, 140, 30],
+                [120, 170, 60],
+                [220, 200, 60],
+                [150, 40, 90],
+            ])
+        );
         ctx.beginPath();
         ctx.arc(pr.x + random.range(6, pr.w - 6), pr.y + random.range(6, pr.h - 6), random.range(5, 8), 0, Math.PI * 2);
         ctx.fill();

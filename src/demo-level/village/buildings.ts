@@ -80,7 +80,11 @@ export function addHouse(house: HouseSpec, walls: GeometryBatch, roofs: Geometry
         }
     }
     // Stone plinth, reaching below the ground so slopes never show a gap.
-    walls.add(CreateBoxVertexData({ width: width + 0.16, height: 0.9, depth: depth + 0.16 }), { matrix: place(0, -0.3, 0).multiply(matrix), uv: Atlas.swatch("stone"), uvScale: [1, 0.3] });
+    walls.add(CreateBoxVertexData({ width: width + 0.16, height: 0.9, depth: depth + 0.16 }), {
+        matrix: place(0, -0.3, 0).multiply(matrix),
+        uv: Atlas.swatch("stone"),
+        uvScale: [1, 0.3],
+    });
 
     // Gables and roof. The ridge runs along local z when the gable faces the square, else along x.
     const spanAlongX = !house.gableFront;
@@ -99,7 +103,15 @@ export function addHouse(house: HouseSpec, walls: GeometryBatch, roofs: Geometry
         const left: P3 = [x, height, -end * halfSpan];
         const right: P3 = [x, height, end * halfSpan];
         const apex: P3 = [x, height + rise, 0];
-        walls.triangle([left, right, apex], [[0, 0], [1, 0], [0.5, 1]], { matrix: frame, uv: gableUv });
+        walls.triangle(
+            [left, right, apex],
+            [
+                [0, 0],
+                [1, 0],
+                [0.5, 1],
+            ],
+            { matrix: frame, uv: gableUv }
+        );
     }
     const roofTint = RoofTints[house.roof];
     const dark: Rgb = [roofTint[0] * 0.45, roofTint[1] * 0.45, roofTint[2] * 0.45];
@@ -119,7 +131,17 @@ export function addHouse(house: HouseSpec, walls: GeometryBatch, roofs: Geometry
         const ridgeB = top(x1, 0, ridgeY);
         // Seen from outside the slope: for side +1 (z > 0) counter-clockwise is eaveB, eaveA, ridgeA, ridgeB.
         if (side > 0) {
-            roofs.quad([eaveB, eaveA, ridgeA, ridgeB], { matrix: frame, color: roofTint, uvScale, uvs: [[1, 0], [0, 0], [0, 1], [1, 1]] });
+            roofs.quad([eaveB, eaveA, ridgeA, ridgeB], {
+                matrix: frame,
+                color: roofTint,
+                uvScale,
+                uvs: [
+                    [1, 0],
+                    [0, 0],
+                    [0, 1],
+                    [1, 1],
+                ],
+            });
         } else {
             roofs.quad([eaveA, eaveB, ridgeB, ridgeA], { matrix: frame, color: roofTint, uvScale });
         }
@@ -134,7 +156,10 @@ export function addHouse(house: HouseSpec, walls: GeometryBatch, roofs: Geometry
         roofs.quad([lowB, eaveB, ridgeB, lowRidgeB], { matrix: frame, color: dark });
     }
     // Ridge cap.
-    roofs.add(CreateBoxVertexData({ width: length + GableOverhang * 2 + 0.05, height: 0.14, depth: 0.32 }), { matrix: place(0, height + rise + RoofThickness + 0.02, 0).multiply(frame), color: dark });
+    roofs.add(CreateBoxVertexData({ width: length + GableOverhang * 2 + 0.05, height: 0.14, depth: 0.32 }), {
+        matrix: place(0, height + rise + RoofThickness + 0.02, 0).multiply(frame),
+        color: dark,
+    });
     // Brick chimney through one slope.
     const chimneyX = (random.chance(0.5) ? 1 : -1) * halfLength * 0.55;
     const chimneyZ = halfSpan * 0.35;
@@ -165,7 +190,10 @@ export function addWindmill(walls: GeometryBatch, roofs: GeometryBatch): Windmil
         color: [0.93, 0.9, 0.84],
     });
     // A wooden gallery ring and the door.
-    walls.add(CreateCylinderVertexData({ height: 0.25, diameter: 5.2, tessellation: 12 }), { matrix: place(x, ground + tower * 0.62, z), uv: Atlas.swatch("planks") });
+    walls.add(CreateCylinderVertexData({ height: 0.25, diameter: 5.2, tessellation: 12 }), {
+        matrix: place(x, ground + tower * 0.62, z),
+        uv: Atlas.swatch("planks"),
+    });
     const fx = Math.sin(facing);
     const fz = Math.cos(facing);
     const doorRadius = 2.62;
@@ -184,11 +212,17 @@ export function addWindmill(walls: GeometryBatch, roofs: GeometryBatch): Windmil
 
 /** Four sails around the origin in the xy plane (the hub axis is local z), for a mesh that turns. */
 export function addWindmillSails(sails: GeometryBatch): void {
-    sails.add(CreateCylinderVertexData({ height: 0.8, diameter: 0.5, tessellation: 8 }), { matrix: place(0, 0, 0, { rotationX: Math.PI / 2 }), uv: Atlas.swatch("iron") });
+    sails.add(CreateCylinderVertexData({ height: 0.8, diameter: 0.5, tessellation: 8 }), {
+        matrix: place(0, 0, 0, { rotationX: Math.PI / 2 }),
+        uv: Atlas.swatch("iron"),
+    });
     for (let i = 0; i < 4; i++) {
         const angle = (i * Math.PI) / 2;
         const arm = Matrix.RotationZ(angle);
-        sails.add(CreateBoxVertexData({ width: 0.22, height: 7.2, depth: 0.18 }), { matrix: Matrix.Translation(0, 3.7, -0.35).multiply(arm), uv: Atlas.swatch("planks") });
+        sails.add(CreateBoxVertexData({ width: 0.22, height: 7.2, depth: 0.18 }), {
+            matrix: Matrix.Translation(0, 3.7, -0.35).multiply(arm),
+            uv: Atlas.swatch("planks"),
+        });
         // The lattice sail on one side of the arm, facing the village (local -z) and the back.
         const sail: [P3, P3, P3, P3] = [
             [0.12, 1.0, -0.4],
@@ -197,6 +231,15 @@ export function addWindmillSails(sails: GeometryBatch): void {
             [0.12, 7.1, -0.4],
         ];
         sails.quad(sail, { matrix: arm, uv: Atlas.swatch("sail") });
-        sails.quad([sail[1], sail[0], sail[3], sail[2]], { matrix: arm, uv: Atlas.swatch("sail"), uvs: [[1, 0], [0, 0], [0, 1], [1, 1]] });
+        sails.quad([sail[1], sail[0], sail[3], sail[2]], {
+            matrix: arm,
+            uv: Atlas.swatch("sail"),
+            uvs: [
+                [1, 0],
+                [0, 0],
+                [0, 1],
+                [1, 1],
+            ],
+        });
     }
 }

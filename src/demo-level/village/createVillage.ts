@@ -74,7 +74,11 @@ export function createVillage(engine: AbstractEngine): Village {
     const plaza = createPlaza(scene, walls);
     const waters = createWaters(scene, walls);
 
-    const staticMeshes = [walls.toMesh("buildings", scene, atlas), roofs.toMesh("roofs", scene, roofMaterial), foliage.toMesh("foliage", scene, foliageMaterial)];
+    const staticMeshes = [
+        walls.toMesh("buildings", scene, atlas),
+        roofs.toMesh("roofs", scene, roofMaterial),
+        foliage.toMesh("foliage", scene, foliageMaterial),
+    ];
     const life = createLife(scene, atlas, windmill);
     for (const mesh of staticMeshes) {
         environment.shadows.addShadowCaster(mesh, false);

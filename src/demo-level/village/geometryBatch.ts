@@ -152,7 +152,12 @@ export class GeometryBatch {
 }
 
 /** A placement matrix: scale, then rotation about y, then translation. */
-export function place(x: number, y: number, z: number, options: { rotationY?: number; scale?: number | readonly [number, number, number]; rotationX?: number; rotationZ?: number } = {}): Matrix {
+export function place(
+    x: number,
+    y: number,
+    z: number,
+    options: { rotationY?: number; scale?: number | readonly [number, number, number]; rotationX?: number; rotationZ?: number } = {}
+): Matrix {
     const s = options.scale ?? 1;
     const [sx, sy, sz] = typeof s === "number" ? [s, s, s] : s;
     return Matrix.Scaling(sx, sy, sz)

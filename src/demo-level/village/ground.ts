@@ -109,7 +109,10 @@ export function createTerrain(scene: Scene): Mesh {
 /** The cobbled square (a disc a little above the ground) and its stone curb. */
 export function createPlaza(scene: Scene, walls: GeometryBatch): Mesh {
     const batch = new GeometryBatch();
-    batch.add(CreateDiscVertexData({ radius: PlazaRadius, tessellation: 64 }), { matrix: place(0, 0.03, 0, { rotationX: Math.PI / 2 }), uvScale: [PlazaRadius / 1.6, PlazaRadius / 1.6] });
+    batch.add(CreateDiscVertexData({ radius: PlazaRadius, tessellation: 64 }), {
+        matrix: place(0, 0.03, 0, { rotationX: Math.PI / 2 }),
+        uvScale: [PlazaRadius / 1.6, PlazaRadius / 1.6],
+    });
     const material = new StandardMaterial("plaza", scene);
     material.diffuseTexture = createCobbleTexture(scene);
     material.specularColor = new Color3(0.06, 0.06, 0.06);

@@ -16,7 +16,11 @@ export function createCobbleTexture(scene: Scene): DynamicTexture {
         for (let i = 0; i < cells; i++) {
             const tint = random.range(0.86, 1.1);
             const warm = random.range(-10, 10);
-            points.push({ x: (i + random.range(0.15, 0.85)) / cells, y: (j + random.range(0.15, 0.85)) / cells, c: [168 * tint + warm, 160 * tint, 148 * tint - warm] });
+            points.push({
+                x: (i + random.range(0.15, 0.85)) / cells,
+                y: (j + random.range(0.15, 0.85)) / cells,
+                c: [168 * tint + warm, 160 * tint, 148 * tint - warm],
+            });
         }
     }
     const image = ctx.createImageData(n, n);
@@ -153,7 +157,13 @@ export function createTerrainColorMap(scene: Scene): DynamicTexture {
         if (Math.hypot(x, z) < VillageFloorRadius + 1 || clump < 0.52) {
             continue;
         }
-        const color = random.pick([[250, 250, 245], [250, 220, 60], [230, 110, 160], [160, 120, 230], [235, 70, 50]]);
+        const color = random.pick([
+            [250, 250, 245],
+            [250, 220, 60],
+            [230, 110, 160],
+            [160, 120, 230],
+            [235, 70, 50],
+        ]);
         const k = (py * n + px) * 4;
         d[k] = color[0];
         d[k + 1] = color[1];

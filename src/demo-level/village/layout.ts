@@ -25,7 +25,8 @@ function bump(x: number, z: number, cx: number, cz: number, radius: number): num
 /** Ground height (metres) at (x, z): flat village, rolling hills, the windmill's hill, the pond, far mountains. */
 export function terrainHeight(x: number, z: number): number {
     const r = Math.hypot(x, z);
-    const hills = 1.6 + 1.4 * Math.sin(x * 0.071 + 1.3) * Math.cos(z * 0.063 - 0.4) + 0.8 * Math.sin((x + 0.6 * z) * 0.12 + 2.0) + 0.5 * Math.cos((x - z) * 0.19);
+    const hills =
+        1.6 + 1.4 * Math.sin(x * 0.071 + 1.3) * Math.cos(z * 0.063 - 0.4) + 0.8 * Math.sin((x + 0.6 * z) * 0.12 + 2.0) + 0.5 * Math.cos((x - z) * 0.19);
     // The pond lies in a gentle meadow: the hills flatten around it.
     const meadow = 1 - 0.85 * bump(x, z, Pond.x, Pond.z, 22);
     let h = smoothstep(VillageFloorRadius, 48, r) * hills * 1.6 * meadow;
@@ -59,10 +60,50 @@ export interface Road {
 }
 
 export const Roads: Road[] = [
-    { name: "south road", points: [[0, -9], [0.5, -22], [-2, -36], [1, -52], [4, -75], [2, -110]], halfWidth: 2.1 },
-    { name: "windmill lane", points: [[7, 6.5], [14, 12.5], [21, 18.5], [27, 24], [30, 27]], halfWidth: 1.4 },
-    { name: "pond path", points: [[-7.5, -6], [-14, -11], [-20, -15.5], [-23, -17.5]], halfWidth: 1.2 },
-    { name: "west lane", points: [[-6, 7.5], [-11, 15], [-16, 24], [-19, 38], [-16, 60]], halfWidth: 1.6 },
+    {
+        name: "south road",
+        points: [
+            [0, -9],
+            [0.5, -22],
+            [-2, -36],
+            [1, -52],
+            [4, -75],
+            [2, -110],
+        ],
+        halfWidth: 2.1,
+    },
+    {
+        name: "windmill lane",
+        points: [
+            [7, 6.5],
+            [14, 12.5],
+            [21, 18.5],
+            [27, 24],
+            [30, 27],
+        ],
+        halfWidth: 1.4,
+    },
+    {
+        name: "pond path",
+        points: [
+            [-7.5, -6],
+            [-14, -11],
+            [-20, -15.5],
+            [-23, -17.5],
+        ],
+        halfWidth: 1.2,
+    },
+    {
+        name: "west lane",
+        points: [
+            [-6, 7.5],
+            [-11, 15],
+            [-16, 24],
+            [-19, 38],
+            [-16, 60],
+        ],
+        halfWidth: 1.6,
+    },
 ];
 
 /** Distance from (x, z) to a polyline. */
@@ -178,14 +219,30 @@ function buildProps(): PropSpec[] {
     // Barrels and crates by the houses and stalls.
     const random = new Random(7);
     for (const [angle, r] of [
-        [50, 7.9], [70, 8.1], [150, 8.2], [168, 8.0], [315, 8.3], [330, 8.0], [283, 11.2], [26, 11.5], [200, 11.6], [86, 11.8], [228, 11.4], [143, 11.8],
+        [50, 7.9],
+        [70, 8.1],
+        [150, 8.2],
+        [168, 8.0],
+        [315, 8.3],
+        [330, 8.0],
+        [283, 11.2],
+        [26, 11.5],
+        [200, 11.6],
+        [86, 11.8],
+        [228, 11.4],
+        [143, 11.8],
     ] as const) {
         at(random.chance(0.5) ? "barrel" : "crate", angle + random.range(-2, 2), r, random.int(0, 2), random.range(-0.6, 0.6));
     }
     at("cart", 262, 16.5, 0, 0.9);
     at("hay", 36, 22.5, 0);
     at("hay", 48, 24.5, 0, 0.7);
-    for (const [x, z] of [[25.5, 31.5], [34.5, 24], [-17, -7.5], [-36, -14]] as const) {
+    for (const [x, z] of [
+        [25.5, 31.5],
+        [34.5, 24],
+        [-17, -7.5],
+        [-36, -14],
+    ] as const) {
         props.push({ kind: "hay", x, z, rotation: x * 0.3, variant: 0 });
     }
     // Bushes hugging the houses.
@@ -196,7 +253,13 @@ function buildProps(): PropSpec[] {
             const lz = -house.depthBays * BayWidth * 0.5 + 0.8;
             const c = Math.cos(house.rotation);
             const sn = Math.sin(house.rotation);
-            props.push({ kind: "bush", x: house.x + lx * c + lz * sn, z: house.z - lx * sn + lz * c, rotation: 0, variant: (house.scheme + (s > 0 ? 1 : 0)) % 3 });
+            props.push({
+                kind: "bush",
+                x: house.x + lx * c + lz * sn,
+                z: house.z - lx * sn + lz * c,
+                rotation: 0,
+                variant: (house.scheme + (s > 0 ? 1 : 0)) % 3,
+            });
         }
     }
     // Fences along the south road and the windmill lane.
@@ -248,7 +311,12 @@ function buildTrees(): TreeSpec[] {
     }
     // A few small trees inside the village, between houses.
     for (const [angle, r] of [
-        [26, 17.8], [88, 17], [128, 17.5], [203, 16.5], [268, 18.5], [320, 17.5],
+        [26, 17.8],
+        [88, 17],
+        [128, 17.5],
+        [203, 16.5],
+        [268, 18.5],
+        [320, 17.5],
     ] as const) {
         const [x, z] = polar(angle, r);
         trees.push({ x, z, kind: angle % 2 ? "birch" : "oak", scale: 0.75, seed: angle * 31 });
@@ -284,7 +352,14 @@ const PropRadius: Partial<Record<PropSpec["kind"], number>> = { lamp: 0.25, well
 function buildColliders(): Collider[] {
     const colliders: Collider[] = [{ kind: "circle", x: 0, z: 0, radius: 2.6 }];
     for (const h of Houses) {
-        colliders.push({ kind: "box", x: h.x, z: h.z, halfWidth: (h.bays * BayWidth) / 2 + 0.15, halfDepth: (h.depthBays * BayWidth) / 2 + 0.15, rotation: h.rotation });
+        colliders.push({
+            kind: "box",
+            x: h.x,
+            z: h.z,
+            halfWidth: (h.bays * BayWidth) / 2 + 0.15,
+            halfDepth: (h.depthBays * BayWidth) / 2 + 0.15,
+            rotation: h.rotation,
+        });
     }
     for (const p of Props) {
         if (p.kind === "stall") {

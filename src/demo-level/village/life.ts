@@ -71,10 +71,60 @@ interface VillagerSpec {
 const Villagers: VillagerSpec[] = [
     { route: circle(0, 0, 3.35, 20), speed: 0.9, offset: 0, cloak: [0.72, 0.2, 0.18], hat: "straw", hatColor: [1, 1, 1] },
     { route: circle(0, 0, 3.45, 20, true), speed: 0.8, offset: 9, cloak: [0.2, 0.36, 0.66], hat: "hood", hatColor: [0.2, 0.36, 0.66] },
-    { route: [[-1.2, -9], [-1.4, -31], [1.4, -31], [1.2, -9]], speed: 1.1, offset: 5, cloak: [0.3, 0.52, 0.28], hat: "cap", hatColor: [0.35, 0.25, 0.18] },
-    { route: [[6.4, 5.4], [26.5, 23], [27.5, 21.8], [7.4, 4.4]], speed: 1.0, offset: 20, cloak: [0.78, 0.6, 0.2], hat: "straw", hatColor: [1, 1, 1] },
-    { route: [[-6.5, 8.5], [-11.5, 16], [-15.2, 24.5], [-14.2, 25], [-10.5, 15.5], [-5.6, 7.6]], speed: 0.95, offset: 3, cloak: [0.5, 0.28, 0.55], hat: "hood", hatColor: [0.5, 0.28, 0.55] },
-    { route: [[-8.2, -5.3], [-19.4, -14.4], [-18.6, -15.6], [-7.4, -6.5]], speed: 0.85, offset: 11, cloak: [0.52, 0.36, 0.24], hat: "cap", hatColor: [0.8, 0.75, 0.6] },
+    {
+        route: [
+            [-1.2, -9],
+            [-1.4, -31],
+            [1.4, -31],
+            [1.2, -9],
+        ],
+        speed: 1.1,
+        offset: 5,
+        cloak: [0.3, 0.52, 0.28],
+        hat: "cap",
+        hatColor: [0.35, 0.25, 0.18],
+    },
+    {
+        route: [
+            [6.4, 5.4],
+            [26.5, 23],
+            [27.5, 21.8],
+            [7.4, 4.4],
+        ],
+        speed: 1.0,
+        offset: 20,
+        cloak: [0.78, 0.6, 0.2],
+        hat: "straw",
+        hatColor: [1, 1, 1],
+    },
+    {
+        route: [
+            [-6.5, 8.5],
+            [-11.5, 16],
+            [-15.2, 24.5],
+            [-14.2, 25],
+            [-10.5, 15.5],
+            [-5.6, 7.6],
+        ],
+        speed: 0.95,
+        offset: 3,
+        cloak: [0.5, 0.28, 0.55],
+        hat: "hood",
+        hatColor: [0.5, 0.28, 0.55],
+    },
+    {
+        route: [
+            [-8.2, -5.3],
+            [-19.4, -14.4],
+            [-18.6, -15.6],
+            [-7.4, -6.5],
+        ],
+        speed: 0.85,
+        offset: 11,
+        cloak: [0.52, 0.36, 0.24],
+        hat: "cap",
+        hatColor: [0.8, 0.75, 0.6],
+    },
 ];
 
 const Skin: Rgb = [0.93, 0.74, 0.6];
@@ -82,11 +132,23 @@ const Skin: Rgb = [0.93, 0.74, 0.6];
 function buildVillager(spec: VillagerSpec, index: number, scene: Scene, material: Material): Mesh {
     const batch = new GeometryBatch();
     const white = Atlas.swatch("white");
-    batch.add(CreateCylinderVertexData({ height: 1.15, diameterTop: 0.36, diameterBottom: 0.72, tessellation: 9 }), { matrix: place(0, 0.58, 0), uv: white, color: spec.cloak });
-    batch.add(CreateCylinderVertexData({ height: 0.12, diameter: 0.42, tessellation: 9 }), { matrix: place(0, 1.12, 0), uv: white, color: spec.cloak.map((c) => c * 0.7) as unknown as Rgb });
+    batch.add(CreateCylinderVertexData({ height: 1.15, diameterTop: 0.36, diameterBottom: 0.72, tessellation: 9 }), {
+        matrix: place(0, 0.58, 0),
+        uv: white,
+        color: spec.cloak,
+    });
+    batch.add(CreateCylinderVertexData({ height: 0.12, diameter: 0.42, tessellation: 9 }), {
+        matrix: place(0, 1.12, 0),
+        uv: white,
+        color: spec.cloak.map((c) => c * 0.7) as unknown as Rgb,
+    });
     // Arms and hands.
     for (const side of [-1, 1]) {
-        batch.add(CreateCylinderVertexData({ height: 0.62, diameterTop: 0.16, diameterBottom: 0.12, tessellation: 6 }), { matrix: place(side * 0.26, 0.82, 0.02, { rotationZ: side * 0.22 }), uv: white, color: spec.cloak.map((c) => c * 0.85) as unknown as Rgb });
+        batch.add(CreateCylinderVertexData({ height: 0.62, diameterTop: 0.16, diameterBottom: 0.12, tessellation: 6 }), {
+            matrix: place(side * 0.26, 0.82, 0.02, { rotationZ: side * 0.22 }),
+            uv: white,
+            color: spec.cloak.map((c) => c * 0.85) as unknown as Rgb,
+        });
         batch.add(CreateIcoSphereVertexData({ radius: 0.07, subdivisions: 1 }), { matrix: place(side * 0.33, 0.5, 0.03), uv: white, color: Skin });
     }
     batch.add(CreateIcoSphereVertexData({ radius: 0.19, subdivisions: 2 }), { matrix: place(0, 1.38, 0), uv: white, color: Skin });
@@ -94,11 +156,22 @@ function buildVillager(spec: VillagerSpec, index: number, scene: Scene, material
     batch.add(CreateBoxVertexData({ size: 0.06 }), { matrix: place(0, 1.37, 0.19), uv: white, color: [0.88, 0.62, 0.5] });
     if (spec.hat === "straw") {
         batch.add(CreateCylinderVertexData({ height: 0.04, diameter: 0.75, tessellation: 12 }), { matrix: place(0, 1.5, 0), uv: Atlas.swatch("hay") });
-        batch.add(CreateCylinderVertexData({ height: 0.2, diameterTop: 0.26, diameterBottom: 0.34, tessellation: 10 }), { matrix: place(0, 1.6, 0), uv: Atlas.swatch("hay") });
+        batch.add(CreateCylinderVertexData({ height: 0.2, diameterTop: 0.26, diameterBottom: 0.34, tessellation: 10 }), {
+            matrix: place(0, 1.6, 0),
+            uv: Atlas.swatch("hay"),
+        });
     } else if (spec.hat === "hood") {
-        batch.add(CreateCylinderVertexData({ height: 0.5, diameterTop: 0, diameterBottom: 0.48, tessellation: 9 }), { matrix: place(0, 1.62, -0.05, { rotationX: -0.25 }), uv: white, color: spec.hatColor });
+        batch.add(CreateCylinderVertexData({ height: 0.5, diameterTop: 0, diameterBottom: 0.48, tessellation: 9 }), {
+            matrix: place(0, 1.62, -0.05, { rotationX: -0.25 }),
+            uv: white,
+            color: spec.hatColor,
+        });
     } else {
-        batch.add(CreateCylinderVertexData({ height: 0.14, diameterTop: 0.3, diameterBottom: 0.42, tessellation: 10 }), { matrix: place(0, 1.56, 0), uv: white, color: spec.hatColor });
+        batch.add(CreateCylinderVertexData({ height: 0.14, diameterTop: 0.3, diameterBottom: 0.42, tessellation: 10 }), {
+            matrix: place(0, 1.56, 0),
+            uv: white,
+            color: spec.hatColor,
+        });
     }
     const mesh = batch.toMesh(`villager${index}`, scene, material);
     mesh.unfreezeWorldMatrix();
@@ -133,7 +206,11 @@ export function createLife(scene: Scene, atlasMaterial: Material, windmill: Wind
     // Ducks: one mesh, three thin instances.
     const duckBatch = new GeometryBatch();
     const white = Atlas.swatch("white");
-    duckBatch.add(CreateIcoSphereVertexData({ radius: 0.28, subdivisions: 2 }), { matrix: place(0, 0.1, 0, { scale: [0.8, 0.6, 1.2] }), uv: white, color: [0.95, 0.93, 0.88] });
+    duckBatch.add(CreateIcoSphereVertexData({ radius: 0.28, subdivisions: 2 }), {
+        matrix: place(0, 0.1, 0, { scale: [0.8, 0.6, 1.2] }),
+        uv: white,
+        color: [0.95, 0.93, 0.88],
+    });
     duckBatch.add(CreateIcoSphereVertexData({ radius: 0.14, subdivisions: 2 }), { matrix: place(0, 0.36, 0.26), uv: white, color: [0.2, 0.45, 0.3] });
     duckBatch.add(CreateBoxVertexData({ width: 0.08, height: 0.04, depth: 0.14 }), { matrix: place(0, 0.34, 0.42), uv: white, color: [0.95, 0.6, 0.1] });
     const ducks = duckBatch.toMesh("ducks", scene, atlasMaterial);
@@ -151,8 +228,24 @@ export function createLife(scene: Scene, atlasMaterial: Material, windmill: Wind
             [0, 0, -0.3],
         ];
         // Both windings: the wings are seen from above and below.
-        birdBatch.triangle(wing, [[0.5, 1], [0, 0], [1, 0]], { uv: white, color: [0.18, 0.18, 0.22] });
-        birdBatch.triangle([wing[0], wing[2], wing[1]], [[0.5, 1], [1, 0], [0, 0]], { uv: white, color: [0.18, 0.18, 0.22] });
+        birdBatch.triangle(
+            wing,
+            [
+                [0.5, 1],
+                [0, 0],
+                [1, 0],
+            ],
+            { uv: white, color: [0.18, 0.18, 0.22] }
+        );
+        birdBatch.triangle(
+            [wing[0], wing[2], wing[1]],
+            [
+                [0.5, 1],
+                [1, 0],
+                [0, 0],
+            ],
+            { uv: white, color: [0.18, 0.18, 0.22] }
+        );
     }
     const birds = birdBatch.toMesh("birds", scene, atlasMaterial);
     birds.unfreezeWorldMatrix();

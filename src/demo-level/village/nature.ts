@@ -68,7 +68,10 @@ export function addTree(tree: TreeSpec, trunks: GeometryBatch, foliage: Geometry
     const tint = random.pick(LeafTints[tree.kind]);
     if (tree.kind === "pine") {
         const height = 2.2 * s;
-        trunks.add(CreateCylinderVertexData({ height, diameterTop: 0.2 * s, diameterBottom: 0.38 * s, tessellation: 6 }), { matrix: place(tree.x, y + height / 2, tree.z), uv: Atlas.swatch("bark") });
+        trunks.add(CreateCylinderVertexData({ height, diameterTop: 0.2 * s, diameterBottom: 0.38 * s, tessellation: 6 }), {
+            matrix: place(tree.x, y + height / 2, tree.z),
+            uv: Atlas.swatch("bark"),
+        });
         for (let i = 0; i < 3; i++) {
             const h = (3.2 - i * 0.6) * s;
             const d = (3.6 - i * 0.95) * s;
@@ -94,7 +97,9 @@ export function addTree(tree: TreeSpec, trunks: GeometryBatch, foliage: Geometry
         const a = turn + (i / clumps) * Math.PI * 2;
         const off = i === 0 ? 0 : 0.75 * s;
         foliage.add(crown(r, tree.seed + i), {
-            matrix: place(tree.x + Math.cos(a) * off, y + height + r * (birch ? 0.9 : 0.55) + (i === 0 ? 0.45 * s : 0), tree.z + Math.sin(a) * off, { rotationY: a }),
+            matrix: place(tree.x + Math.cos(a) * off, y + height + r * (birch ? 0.9 : 0.55) + (i === 0 ? 0.45 * s : 0), tree.z + Math.sin(a) * off, {
+                rotationY: a,
+            }),
             color: tint.map((c) => c * random.range(0.9, 1.08)) as unknown as Rgb,
             uvScale: [3, 3],
             gradient: [0.62, 1.18],
@@ -110,7 +115,12 @@ const BushTints: Rgb[] = [
 
 export function addBush(x: number, z: number, variant: number, foliage: GeometryBatch): void {
     const y = terrainHeight(x, z);
-    foliage.add(crown(0.75, variant + 3), { matrix: place(x, y + 0.35, z, { rotationY: variant }), color: BushTints[variant % BushTints.length], uvScale: [2, 2], gradient: [0.65, 1.15] });
+    foliage.add(crown(0.75, variant + 3), {
+        matrix: place(x, y + 0.35, z, { rotationY: variant }),
+        color: BushTints[variant % BushTints.length],
+        uvScale: [2, 2],
+        gradient: [0.65, 1.15],
+    });
 }
 
 /** Clumps of reeds around the pond's shore. */

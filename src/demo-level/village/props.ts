@@ -11,14 +11,33 @@ type P3 = readonly [number, number, number];
 
 const Awnings: AtlasSwatch[] = ["awningRed", "awningBlue", "awningGreen"];
 
-function box(batch: GeometryBatch, frame: Matrix, size: P3, at: P3, swatch: AtlasSwatch, options: { rotationY?: number; rotationZ?: number; rotationX?: number } = {}): void {
-    batch.add(CreateBoxVertexData({ width: size[0], height: size[1], depth: size[2] }), { matrix: place(at[0], at[1], at[2], options).multiply(frame), uv: Atlas.swatch(swatch) });
+function box(
+    batch: GeometryBatch,
+    frame: Matrix,
+    size: P3,
+    at: P3,
+    swatch: AtlasSwatch,
+    options: { rotationY?: number; rotationZ?: number; rotationX?: number } = {}
+): void {
+    batch.add(CreateBoxVertexData({ width: size[0], height: size[1], depth: size[2] }), {
+        matrix: place(at[0], at[1], at[2], options).multiply(frame),
+        uv: Atlas.swatch(swatch),
+    });
 }
 
 /** A quad visible from both sides (awnings, sails): added twice with opposite windings. */
 function twoSided(batch: GeometryBatch, corners: [P3, P3, P3, P3], frame: Matrix, swatch: AtlasSwatch): void {
     batch.quad(corners, { matrix: frame, uv: Atlas.swatch(swatch) });
-    batch.quad([corners[1], corners[0], corners[3], corners[2]], { matrix: frame, uv: Atlas.swatch(swatch), uvs: [[1, 0], [0, 0], [0, 1], [1, 1]] });
+    batch.quad([corners[1], corners[0], corners[3], corners[2]], {
+        matrix: frame,
+        uv: Atlas.swatch(swatch),
+        uvs: [
+            [1, 0],
+            [0, 0],
+            [0, 1],
+            [1, 1],
+        ],
+    });
 }
 
 function stall(batch: GeometryBatch, frame: Matrix, variant: number): void {
@@ -34,15 +53,41 @@ function stall(batch: GeometryBatch, frame: Matrix, variant: number): void {
         box(batch, frame, [0.1, h, 0.1], [x, h / 2, z], "planks");
     }
     const awning = Awnings[variant % Awnings.length];
-    twoSided(batch, [[-1.55, 2.45, -0.95], [1.55, 2.45, -0.95], [1.55, 2.9, 0.75], [-1.55, 2.9, 0.75]], frame, awning);
-    twoSided(batch, [[-1.55, 2.2, -0.95], [1.55, 2.2, -0.95], [1.55, 2.45, -0.95], [-1.55, 2.45, -0.95]], frame, awning);
+    twoSided(
+        batch,
+        [
+            [-1.55, 2.45, -0.95],
+            [1.55, 2.45, -0.95],
+            [1.55, 2.9, 0.75],
+            [-1.55, 2.9, 0.75],
+        ],
+        frame,
+        awning
+    );
+    twoSided(
+        batch,
+        [
+            [-1.55, 2.2, -0.95],
+            [1.55, 2.2, -0.95],
+            [1.55, 2.45, -0.95],
+            [-1.55, 2.45, -0.95],
+        ],
+        frame,
+        awning
+    );
     box(batch, frame, [0.5, 0.5, 0.5], [1.7, 0.25, -0.2], "crate", { rotationY: 0.3 });
 }
 
 function lamp(batch: GeometryBatch, frame: Matrix): void {
-    batch.add(CreateCylinderVertexData({ height: 2.9, diameterTop: 0.1, diameterBottom: 0.18, tessellation: 6 }), { matrix: place(0, 1.45, 0).multiply(frame), uv: Atlas.swatch("iron") });
+    batch.add(CreateCylinderVertexData({ height: 2.9, diameterTop: 0.1, diameterBottom: 0.18, tessellation: 6 }), {
+        matrix: place(0, 1.45, 0).multiply(frame),
+        uv: Atlas.swatch("iron"),
+    });
     box(batch, frame, [0.3, 0.36, 0.3], [0, 3.05, 0], "lantern");
-    batch.add(CreateCylinderVertexData({ height: 0.3, diameterTop: 0, diameterBottom: 0.55, tessellation: 4 }), { matrix: place(0, 3.38, 0, { rotationY: Math.PI / 4 }).multiply(frame), uv: Atlas.swatch("iron") });
+    batch.add(CreateCylinderVertexData({ height: 0.3, diameterTop: 0, diameterBottom: 0.55, tessellation: 4 }), {
+        matrix: place(0, 3.38, 0, { rotationY: Math.PI / 4 }).multiply(frame),
+        uv: Atlas.swatch("iron"),
+    });
 }
 
 function bench(batch: GeometryBatch, frame: Matrix): void {
@@ -54,13 +99,22 @@ function bench(batch: GeometryBatch, frame: Matrix): void {
 }
 
 function well(batch: GeometryBatch, roofs: GeometryBatch, frame: Matrix): void {
-    batch.add(CreateCylinderVertexData({ height: 0.85, diameter: 2.2, tessellation: 14 }), { matrix: place(0, 0.42, 0).multiply(frame), uv: Atlas.swatch("stone") });
-    batch.add(CreateCylinderVertexData({ height: 0.02, diameter: 1.7, tessellation: 14 }), { matrix: place(0, 0.86, 0).multiply(frame), uv: Atlas.swatch("iron") });
+    batch.add(CreateCylinderVertexData({ height: 0.85, diameter: 2.2, tessellation: 14 }), {
+        matrix: place(0, 0.42, 0).multiply(frame),
+        uv: Atlas.swatch("stone"),
+    });
+    batch.add(CreateCylinderVertexData({ height: 0.02, diameter: 1.7, tessellation: 14 }), {
+        matrix: place(0, 0.86, 0).multiply(frame),
+        uv: Atlas.swatch("iron"),
+    });
     for (const x of [-0.95, 0.95]) {
         box(batch, frame, [0.14, 2.2, 0.14], [x, 1.1 + 0.4, 0], "planks");
     }
     box(batch, frame, [2.1, 0.12, 0.12], [0, 2.3, 0], "bark");
-    batch.add(CreateCylinderVertexData({ height: 0.35, diameterTop: 0.34, diameterBottom: 0.26, tessellation: 8 }), { matrix: place(0.2, 1.6, 0).multiply(frame), uv: Atlas.swatch("barrel") });
+    batch.add(CreateCylinderVertexData({ height: 0.35, diameterTop: 0.34, diameterBottom: 0.26, tessellation: 8 }), {
+        matrix: place(0.2, 1.6, 0).multiply(frame),
+        uv: Atlas.swatch("barrel"),
+    });
     for (const side of [-1, 1]) {
         roofs.quad(
             [
@@ -78,12 +132,18 @@ function cart(batch: GeometryBatch, frame: Matrix): void {
     box(batch, frame, [1.5, 0.12, 2.5], [0, 0.75, 0], "planks");
     for (const x of [-0.72, 0.72]) {
         box(batch, frame, [0.06, 0.4, 2.5], [x, 1.0, 0], "planks");
-        batch.add(CreateCylinderVertexData({ height: 0.1, diameter: 1.25, tessellation: 12 }), { matrix: place(x * 1.12, 0.62, 0.35, { rotationZ: Math.PI / 2 }).multiply(frame), uv: Atlas.swatch("barrel") });
+        batch.add(CreateCylinderVertexData({ height: 0.1, diameter: 1.25, tessellation: 12 }), {
+            matrix: place(x * 1.12, 0.62, 0.35, { rotationZ: Math.PI / 2 }).multiply(frame),
+            uv: Atlas.swatch("barrel"),
+        });
     }
     for (const x of [-0.35, 0.35]) {
         box(batch, frame, [0.08, 0.08, 1.8], [x, 0.6, -2.0], "bark", { rotationX: -0.25 });
     }
-    batch.add(CreateCylinderVertexData({ height: 1.1, diameter: 1.0, tessellation: 10 }), { matrix: place(0, 1.25, 0.3, { rotationZ: Math.PI / 2 }).multiply(frame), uv: Atlas.swatch("hay") });
+    batch.add(CreateCylinderVertexData({ height: 1.1, diameter: 1.0, tessellation: 10 }), {
+        matrix: place(0, 1.25, 0.3, { rotationZ: Math.PI / 2 }).multiply(frame),
+        uv: Atlas.swatch("hay"),
+    });
 }
 
 function fence(batch: GeometryBatch, frame: Matrix): void {
@@ -107,7 +167,10 @@ export function addProp(prop: PropSpec, batch: GeometryBatch, roofs: GeometryBat
         case "well":
             return well(batch, roofs, frame);
         case "barrel":
-            batch.add(CreateCylinderVertexData({ height: 1.0, diameterTop: 0.7, diameterBottom: 0.7, tessellation: 12 }), { matrix: place(0, 0.5, 0).multiply(frame), uv: Atlas.swatch("barrel") });
+            batch.add(CreateCylinderVertexData({ height: 1.0, diameterTop: 0.7, diameterBottom: 0.7, tessellation: 12 }), {
+                matrix: place(0, 0.5, 0).multiply(frame),
+                uv: Atlas.swatch("barrel"),
+            });
             return;
         case "crate":
             box(batch, frame, [0.8, 0.8, 0.8], [0, 0.4, 0], "crate");
@@ -118,7 +181,10 @@ export function addProp(prop: PropSpec, batch: GeometryBatch, roofs: GeometryBat
         case "cart":
             return cart(batch, frame);
         case "hay":
-            batch.add(CreateCylinderVertexData({ height: 1.3, diameter: 1.5, tessellation: 12 }), { matrix: place(0, 0.7, 0, { rotationZ: Math.PI / 2 }).multiply(frame), uv: Atlas.swatch("hay") });
+            batch.add(CreateCylinderVertexData({ height: 1.3, diameter: 1.5, tessellation: 12 }), {
+                matrix: place(0, 0.7, 0, { rotationZ: Math.PI / 2 }).multiply(frame),
+                uv: Atlas.swatch("hay"),
+            });
             return;
         case "bush":
             return addBush(prop.x, prop.z, prop.variant, foliage);

@@ -59,7 +59,15 @@ export function stoneBlocks(ctx: Ctx, r: PixelRect, random: Random, base: number
     }
 }
 
-function windowPane(ctx: Ctx, s: Scheme, cx: number, top: number, w: number, h: number, options: { shutters: boolean; flowers: boolean; stone: boolean }): void {
+function windowPane(
+    ctx: Ctx,
+    s: Scheme,
+    cx: number,
+    top: number,
+    w: number,
+    h: number,
+    options: { shutters: boolean; flowers: boolean; stone: boolean }
+): void {
     const left = cx - w / 2;
     // Frame and lintel.
     const frame = options.stone ? [190, 184, 170] : shade(s.timber, 1.1);
@@ -113,7 +121,11 @@ function windowPane(ctx: Ctx, s: Scheme, cx: number, top: number, w: number, h: 
         for (let i = 0; i < 26; i++) {
             const x = left - 6 + random.range(0, w + 12);
             const y = boxTop - random.range(-1, 9);
-            ctx.fillStyle = rgb(random.chance(0.45) ? [60 + random.int(0, 40), 120 + random.int(0, 40), 50] : random.pick([s.accent, [230, 60, 80], [250, 240, 240], [250, 170, 60]]));
+            ctx.fillStyle = rgb(
+                random.chance(0.45)
+                    ? [60 + random.int(0, 40), 120 + random.int(0, 40), 50]
+                    : random.pick([s.accent, [230, 60, 80], [250, 240, 240], [250, 170, 60]])
+            );
             ctx.beginPath();
             ctx.arc(x, y, random.range(2, 3.6), 0, Math.PI * 2);
             ctx.fill();

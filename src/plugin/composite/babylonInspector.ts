@@ -26,14 +26,35 @@ const options = (values: readonly string[]) => values.map((v) => ({ label: v, va
 
 export function exposeToBabylonInspector(stylization: InspectableStylization, postProcess: PostProcess): void {
     const entries: IInspectable[] = [];
-    const forward = (property: string, label: string, type: InspectableType, get: () => unknown, set: (value: never) => void, extra: Partial<IInspectable> = {}) => {
+    const forward = (
+        property: string,
+        label: string,
+        type: InspectableType,
+        get: () => unknown,
+        set: (value: never) => void,
+        extra: Partial<IInspectable> = {}
+    ) => {
         Object.defineProperty(postProcess, property, { configurable: true, enumerable: false, get, set });
         entries.push({ label, propertyName: property, type, ...extra });
     };
     const handle = (field: Editable, label: string, type: InspectableType, extra?: Partial<IInspectable>) =>
-        forward(`stylization_${field}`, label, type, () => stylization[field], (value) => ((stylization as Record<Editable, unknown>)[field] = value), extra);
+        forward(
+            `stylization_${field}`,
+            label,
+            type,
+            () => stylization[field],
+            (value) => ((stylization as Record<Editable, unknown>)[field] = value),
+            extra
+        );
     const contract = (field: keyof PreprocessConfig, label: string, type: InspectableType, extra?: Partial<IInspectable>) =>
-        forward(`stylization_${field}`, label, type, () => stylization.preprocess[field], (value) => ((stylization.preprocess as unknown as Record<string, unknown>)[field] = value), extra);
+        forward(
+            `stylization_${field}`,
+            label,
+            type,
+            () => stylization.preprocess[field],
+            (value) => ((stylization.preprocess as unknown as Record<string, unknown>)[field] = value),
+            extra
+        );
 
     handle("enabled", "Stylization enabled", InspectableType.Checkbox);
     handle("frozen", "Freeze frame", InspectableType.Checkbox);

@@ -46,7 +46,16 @@ export class ThinStylizationComposite extends EffectWrapper {
             samplers: [...ThinStylizationComposite.Samplers],
             shaderLanguage: engine.isWebGPU ? ShaderLanguage.WGSL : ShaderLanguage.GLSL,
         });
-        this._placeholder = new RawTexture(new Uint8Array([0, 0, 0, 255]), 1, 1, Constants.TEXTUREFORMAT_RGBA, engine, false, false, Constants.TEXTURE_NEAREST_SAMPLINGMODE);
+        this._placeholder = new RawTexture(
+            new Uint8Array([0, 0, 0, 255]),
+            1,
+            1,
+            Constants.TEXTUREFORMAT_RGBA,
+            engine,
+            false,
+            false,
+            Constants.TEXTURE_NEAREST_SAMPLINGMODE
+        );
         this._placeholder.name = "stylizePlaceholder";
     }
 

@@ -49,7 +49,13 @@ export function sampleFrame(frame: RgbaFrame, u: number, v: number, channel: num
  * Frame -> NCHW float32 tensor data (batch 1, 3 channels) of size `width` x `height`, resampling when the frame has
  * another size. `out` may be passed to avoid an allocation.
  */
-export function preprocessFrame(frame: RgbaFrame, width: number, height: number, config: PreprocessConfig | PreprocessParams, out?: Float32Array): Float32Array {
+export function preprocessFrame(
+    frame: RgbaFrame,
+    width: number,
+    height: number,
+    config: PreprocessConfig | PreprocessParams,
+    out?: Float32Array
+): Float32Array {
     const p = "source" in config ? config : derivePreprocessParams(config);
     const plane = width * height;
     const result = out ?? new Float32Array(3 * plane);
@@ -85,7 +91,13 @@ export function postprocessValue(value: number, p: PreprocessParams): number {
  * NCHW float32 output (batch 1, 3 channels) -> RGBA bytes, rows top-down (flipped back when the contract flips),
  * alpha 255. Bytes round to nearest, as a GPU writing a unorm8 target does.
  */
-export function postprocessTensor(tensor: Float32Array, width: number, height: number, config: PreprocessConfig | PreprocessParams, out?: Uint8Array): Uint8Array {
+export function postprocessTensor(
+    tensor: Float32Array,
+    width: number,
+    height: number,
+    config: PreprocessConfig | PreprocessParams,
+    out?: Uint8Array
+): Uint8Array {
     const p = "source" in config ? config : derivePreprocessParams(config);
     const plane = width * height;
     if (tensor.length < 3 * plane) {

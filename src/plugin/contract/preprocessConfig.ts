@@ -100,7 +100,9 @@ export function resolvePreprocessConfig(...layers: Array<Partial<PreprocessConfi
         }
         for (const [key, value] of Object.entries(layer)) {
             if (!Object.hasOwn(DefaultPreprocessConfig, key)) {
-                throw new PreprocessConfigError(`preprocess.${key} is not a preprocessing option; known options: ${Object.keys(DefaultPreprocessConfig).join(", ")}`);
+                throw new PreprocessConfigError(
+                    `preprocess.${key} is not a preprocessing option; known options: ${Object.keys(DefaultPreprocessConfig).join(", ")}`
+                );
             }
             if (value !== undefined) {
                 merged[key] = value;
@@ -182,8 +184,18 @@ export function derivePreprocessParams(config: PreprocessConfig): PreprocessPara
     const inScale = source.map((s) => 1 / std[s]) as unknown as Vec3;
     const inBias = source.map((s) => -mean[s] / std[s]) as unknown as Vec3;
     const [outScale, outBias] = config.outputRange === "[-1,1]" ? [0.5, 0.5] : config.outputRange === "[0,1]" ? [1, 0] : [1 / 255, 0];
-    const conversion = config.frameColorSpace === config.colorSpace ? ColorConversion.None : config.frameColorSpace === "sRGB" ? ColorConversion.SrgbToLinear : ColorConversion.LinearToSrgb;
-    const back = conversion === ColorConversion.None ? ColorConversion.None : conversion === ColorConversion.SrgbToLinear ? ColorConversion.LinearToSrgb : ColorConversion.SrgbToLinear;
+    const conversion =
+        config.frameColorSpace === config.colorSpace
+            ? ColorConversion.None
+            : config.frameColorSpace === "sRGB"
+              ? ColorConversion.SrgbToLinear
+              : ColorConversion.LinearToSrgb;
+    const back =
+        conversion === ColorConversion.None
+            ? ColorConversion.None
+            : conversion === ColorConversion.SrgbToLinear
+              ? ColorConversion.LinearToSrgb
+              : ColorConversion.SrgbToLinear;
     return {
         source,
         inScale,

@@ -6,7 +6,18 @@
  */
 import { frameBytes, postprocessTensor, preprocessFrame, type RgbaFrame } from "../contract/cpuReference.js";
 import { ReferencePairError } from "../errors.js";
-import { ChannelOrders, ColorSpaces, NamedInputRanges, OutputRanges, resolvePreprocessConfig, type ChannelOrder, type ColorSpace, type InputRange, type OutputRange, type PreprocessConfig } from "../contract/preprocessConfig.js";
+import {
+    ChannelOrders,
+    ColorSpaces,
+    NamedInputRanges,
+    OutputRanges,
+    resolvePreprocessConfig,
+    type ChannelOrder,
+    type ColorSpace,
+    type InputRange,
+    type OutputRange,
+    type PreprocessConfig,
+} from "../contract/preprocessConfig.js";
 
 /** Runs the network on an NCHW float32 input of `width` x `height` and returns its NCHW output of the same size. */
 export type RunNetwork = (input: Float32Array, width: number, height: number) => Promise<Float32Array>;
@@ -58,7 +69,9 @@ export function psnrRgba(a: Uint8Array | Uint8ClampedArray, b: Uint8Array | Uint
  */
 export async function diagnoseContract(run: RunNetwork, input: RgbaFrame, expected: RgbaFrame, options: DiagnosisOptions = {}): Promise<DiagnosisCandidate[]> {
     if (input.width !== expected.width || input.height !== expected.height) {
-        throw new ReferencePairError(`the reference input is ${input.width}x${input.height} but the expected output is ${expected.width}x${expected.height}; they must match`);
+        throw new ReferencePairError(
+            `the reference input is ${input.width}x${input.height} but the expected output is ${expected.width}x${expected.height}; they must match`
+        );
     }
     const expectedBytes = frameBytes(expected);
     const { width, height } = input;

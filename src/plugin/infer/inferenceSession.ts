@@ -55,7 +55,9 @@ function sessionCreationError(model: ModelDescription, provider: ExecutionProvid
             { cause: error }
         );
     }
-    return new ExecutionProviderError(provider, `model ${model.name}: the ${provider} execution provider could not create a session: ${message}`, { cause: error });
+    return new ExecutionProviderError(provider, `model ${model.name}: the ${provider} execution provider could not create a session: ${message}`, {
+        cause: error,
+    });
 }
 
 /**
@@ -68,7 +70,10 @@ const queues = new WeakMap<OrtModule, Promise<unknown>>();
 function exclusive<T>(ort: OrtModule, work: () => Promise<T>): Promise<T> {
     const previous = queues.get(ort) ?? Promise.resolve();
     const result = previous.then(work, work);
-    queues.set(ort, result.catch(() => undefined));
+    queues.set(
+        ort,
+        result.catch(() => undefined)
+    );
     return result;
 }
 
@@ -104,7 +109,10 @@ export class StylizationSession {
         let ep: Ort.InferenceSession.ExecutionProviderConfig;
         if (provider === "webgpu") {
             if (typeof navigator === "undefined" || !navigator.gpu) {
-                throw new ExecutionProviderError("webgpu", `the webgpu execution provider needs a browser with WebGPU (navigator.gpu is missing). Use executionProvider "wasm" or "auto".`);
+                throw new ExecutionProviderError(
+                    "webgpu",
+                    `the webgpu execution provider needs a browser with WebGPU (navigator.gpu is missing). Use executionProvider "wasm" or "auto".`
+                );
             }
             ort = await loadOrtWebGpu();
             ep = device ? ({ name: "webgpu", device } as Ort.InferenceSession.ExecutionProviderConfig) : "webgpu";
@@ -184,7 +192,9 @@ export class StylizationSession {
             if (error instanceof InferenceError) {
                 throw error;
             }
-            throw new InferenceError(`model ${this.model.name} failed on ${this.provider} at ${width}x${height}: ${(error as Error).message}`, { cause: error });
+            throw new InferenceError(`model ${this.model.name} failed on ${this.provider} at ${width}x${height}: ${(error as Error).message}`, {
+                cause: error,
+            });
         } finally {
             tensor.dispose();
         }

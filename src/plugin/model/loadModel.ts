@@ -34,10 +34,19 @@ export async function loadModelBytes(source: ModelSource, onProgress?: (progress
     try {
         response = await fetch(url, { signal });
     } catch (error) {
-        throw new ModelDownloadError(url, `could not download model ${url}: ${(error as Error).message}. Check the URL and that the server is reachable.`, undefined, { cause: error });
+        throw new ModelDownloadError(
+            url,
+            `could not download model ${url}: ${(error as Error).message}. Check the URL and that the server is reachable.`,
+            undefined,
+            { cause: error }
+        );
     }
     if (!response.ok) {
-        throw new ModelDownloadError(url, `could not download model ${url}: the server answered HTTP ${response.status} ${response.statusText}. Check the path (relative URLs resolve against the page).`, response.status);
+        throw new ModelDownloadError(
+            url,
+            `could not download model ${url}: the server answered HTTP ${response.status} ${response.statusText}. Check the path (relative URLs resolve against the page).`,
+            response.status
+        );
     }
     const lengthHeader = response.headers.get("content-length");
     const total = lengthHeader ? Number(lengthHeader) : undefined;
@@ -61,7 +70,9 @@ export async function loadModelBytes(source: ModelSource, onProgress?: (progress
             onProgress?.({ loaded, total });
         }
     } catch (error) {
-        throw new ModelDownloadError(url, `download of model ${url} broke off after ${loaded} bytes: ${(error as Error).message}`, response.status, { cause: error });
+        throw new ModelDownloadError(url, `download of model ${url} broke off after ${loaded} bytes: ${(error as Error).message}`, response.status, {
+            cause: error,
+        });
     }
     const bytes = new Uint8Array(loaded);
     let offset = 0;

@@ -89,7 +89,10 @@ function parseEnum<T extends string>(text: string | undefined, allowed: readonly
  * Reads the preprocessing declared under `stylize.*`. Values that cannot be parsed are reported in `warnings` and
  * ignored, so that a typo in metadata never stops the game.
  */
-export function readDeclaredContract(metadata: Record<string, string>, warnings: string[] = []): { declared: Partial<PreprocessConfig>; trainingStatistics: TrainingStatistics | undefined } {
+export function readDeclaredContract(
+    metadata: Record<string, string>,
+    warnings: string[] = []
+): { declared: Partial<PreprocessConfig>; trainingStatistics: TrainingStatistics | undefined } {
     const declared: Partial<PreprocessConfig> = {};
     const take = <K extends keyof PreprocessConfig>(field: K, key: string, parse: (text: string | undefined) => PreprocessConfig[K] | undefined) => {
         const text = metadata[key];
@@ -149,18 +152,24 @@ function checkImageTensor(model: string, role: "input" | "output", v: OnnxValueI
         return; // no declared shape: checked when the session runs
     }
     if (v.dims.length !== 4) {
-        throw new UnsupportedModelError(`model ${model}: ${role} "${v.name}" has shape ${describeShape(v)}; expected an NCHW image tensor of rank 4 [1, 3, H, W].`);
+        throw new UnsupportedModelError(
+            `model ${model}: ${role} "${v.name}" has shape ${describeShape(v)}; expected an NCHW image tensor of rank 4 [1, 3, H, W].`
+        );
     }
     const [batch, channels] = v.dims;
     if (batch.value !== undefined && batch.value !== 1) {
-        throw new UnsupportedModelError(`model ${model}: ${role} "${v.name}" has a fixed batch of ${batch.value}; the plugin runs one frame at a time (batch 1 or dynamic).`);
+        throw new UnsupportedModelError(
+            `model ${model}: ${role} "${v.name}" has a fixed batch of ${batch.value}; the plugin runs one frame at a time (batch 1 or dynamic).`
+        );
     }
     if (channels.value !== undefined && channels.value !== 3) {
         const guide =
             role === "input" && channels.value > 3
                 ? ` It looks like a generator with guide channels (each guide adds 3 channels; ${channels.value} = RGB + ${(channels.value - 3) / 3} guide(s)). The plugin feeds the RGB frame only: export the generator with a 3-channel input, or bake the guides into the model.`
                 : "";
-        throw new UnsupportedModelError(`model ${model}: ${role} "${v.name}" has ${channels.value} channels (shape ${describeShape(v)}); expected 3 (RGB or BGR).${guide}`);
+        throw new UnsupportedModelError(
+            `model ${model}: ${role} "${v.name}" has ${channels.value} channels (shape ${describeShape(v)}); expected 3 (RGB or BGR).${guide}`
+        );
     }
 }
 
@@ -184,12 +193,17 @@ export function describeModel(bytes: Uint8Array, name: string): ModelDescription
         info = readOnnxModelInfo(bytes);
     } catch (error) {
         if (error instanceof OnnxParseError) {
-            throw new InvalidModelError(`model ${name} could not be read as ONNX (${error.message}). The file may be truncated or another format; re-export it.`, { cause: error });
+            throw new InvalidModelError(
+                `model ${name} could not be read as ONNX (${error.message}). The file may be truncated or another format; re-export it.`,
+                { cause: error }
+            );
         }
         throw error;
     }
     if (info.inputs.length !== 1) {
-        throw new UnsupportedModelError(`model ${name} has ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(", ")}); the plugin drives generators with one image input.`);
+        throw new UnsupportedModelError(
+            `model ${name} has ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(", ")}); the plugin drives generators with one image input.`
+        );
     }
     if (info.outputs.length < 1) {
         throw new UnsupportedModelError(`model ${name} has no outputs.`);

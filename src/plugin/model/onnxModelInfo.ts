@@ -9,264 +9,221 @@
  * model with hundreds of MB of weights costs only a walk over its field headers.
  */
 
-import { InvalidModelError } from '../errors.js';
-export interface OnnxDim { value?: number; param?: string }
-export interface OnnxValueInfo { name: string; elemType: number; dims: OnnxDim[] | undefined }
+import { I32, LEN, OnnxParseError, VARINT, concat, encodeVarint, expectWire, fields, lengthDelimited, num, str, varint, type Field } from "./onnxWire.js";
+
+export { OnnxParseError };
+
+export interface OnnxDim {
+    value?: number;
+    param?: string;
+}
+export interface OnnxValueInfo {
+    name: string;
+    elemType: number;
+    dims: OnnxDim[] | undefined;
+}
 export interface OnnxNodeInfo {
-  opType: string;
-  domain: string;
-  name: string;
-  attributes: Record<string, number | string | number[] | undefined>;
+    opType: string;
+    domain: string;
+    name: string;
+    attributes: Record<string, number | string | number[] | undefined>;
 }
 export interface OnnxModelInfo {
-  irVersion: number;
-  producerName: string;
-  opsets: { domain: string; version: number }[];
-  metadata: Record<string, string>;
-  inputs: OnnxValueInfo[];
-  outputs: OnnxValueInfo[];
-  nodes: OnnxNodeInfo[];
-}
-
-/** The bytes are not a well-formed ONNX protobuf; `describeModel` reports it as an `InvalidModelError` naming the model. */
-export class OnnxParseError extends InvalidModelError {
-  override name = 'OnnxParseError';
-  constructor(message: string) {
-    super(message);
-    // Keeps `instanceof` working if this is ever compiled to an ES5 target.
-    Object.setPrototypeOf(this, new.target.prototype);
-  }
-}
-
-const VARINT = 0, I64 = 1, LEN = 2, I32 = 5;
-const WIRE_NAMES = ['varint', 'fixed64', 'length-delimited', 'group start', 'group end', 'fixed32'];
-
-/** One decoded field header: `value` for varints, [start, end) for the payload of the other wire types. */
-interface Field { no: number; wire: number; at: number; value: number; start: number; end: number }
-
-/**
- * Decodes a base-128 varint as a JS number. int64 values are split into two 32-bit
- * halves so that negative numbers (always 10 bytes, two's complement) come out right;
- * magnitudes beyond 2^53 lose precision, which is irrelevant for anything ONNX stores here.
- */
-function varint(b: Uint8Array, pos: number, end: number): [number, number] {
-  let lo = 0, hi = 0;
-  for (let i = 0; i < 10; i++) {
-    if (pos >= end) throw new OnnxParseError(`truncated at byte ${pos}: varint runs past the end of its message`);
-    const byte = b[pos++], bits = byte & 0x7f;
-    if (i < 4) lo |= bits << (7 * i);
-    else if (i === 4) { lo |= bits << 28; hi |= bits >>> 4; }
-    else hi |= bits << (7 * i - 32);
-    if (byte < 0x80) {
-      lo >>>= 0; hi >>>= 0;
-      const v = hi & 0x80000000 ? -((~hi >>> 0) * 0x100000000 + (~lo >>> 0) + 1) : hi * 0x100000000 + lo;
-      return [v, pos];
-    }
-  }
-  throw new OnnxParseError(`malformed varint at byte ${pos - 10}: longer than 10 bytes`);
-}
-
-/** Iterates the fields of the message occupying b[start, end). All offsets are absolute into the input. */
-function* fields(b: Uint8Array, start: number, end: number): Generator<Field> {
-  let pos = start;
-  while (pos < end) {
-    const at = pos;
-    const [tag, p] = varint(b, pos, end);
-    const no = Math.floor(tag / 8), wire = tag % 8;
-    if (no < 1) throw new OnnxParseError(`invalid field number ${no} at byte ${at}`);
-    let value = 0, s = p, e: number;
-    if (wire === VARINT) [value, e] = varint(b, p, end);
-    else if (wire === I64) e = p + 8;
-    else if (wire === I32) e = p + 4;
-    else if (wire === LEN) {
-      const [len, p2] = varint(b, p, end);
-      if (len < 0) throw new OnnxParseError(`negative length ${len} for field ${no} at byte ${at}`);
-      s = p2; e = p2 + len;
-    } else {
-      throw new OnnxParseError(`unsupported wire type ${wire} (${WIRE_NAMES[wire] ?? 'unknown'}) for field ${no} at byte ${at}`);
-    }
-    if (e > end) {
-      throw new OnnxParseError(`truncated at byte ${at}: field ${no} needs ${e - s} bytes but only ${Math.max(0, end - s)} remain`);
-    }
-    pos = e;
-    yield { no, wire, at, value, start: s, end: e };
-  }
-}
-
-/** Known fields must carry the wire type onnx.proto gives them; anything else means the bytes are not ONNX. */
-function expectWire(f: Field, wire: number, where: string): void {
-  if (f.wire !== wire) {
-    throw new OnnxParseError(`${where} field ${f.no} at byte ${f.at} has wire type ${WIRE_NAMES[f.wire]}, expected ${WIRE_NAMES[wire]}`);
-  }
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const lenientUtf8 = new TextDecoder('utf-8');
-
-/** Names must be valid UTF-8 (a cheap, strong signal against garbage); attribute strings may be arbitrary bytes. */
-function str(b: Uint8Array, f: Field, where: string, lenient = false): string {
-  expectWire(f, LEN, where);
-  const bytes = b.subarray(f.start, f.end);
-  if (lenient) return lenientUtf8.decode(bytes);
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    throw new OnnxParseError(`${where} field ${f.no} at byte ${f.at} is not valid UTF-8`);
-  }
-}
-
-function num(f: Field, where: string): number {
-  expectWire(f, VARINT, where);
-  return f.value;
+    irVersion: number;
+    producerName: string;
+    opsets: { domain: string; version: number }[];
+    metadata: Record<string, string>;
+    inputs: OnnxValueInfo[];
+    outputs: OnnxValueInfo[];
+    nodes: OnnxNodeInfo[];
 }
 
 function parseDims(b: Uint8Array, shape: Field): OnnxDim[] {
-  const dims: OnnxDim[] = [];
-  for (const f of fields(b, shape.start, shape.end)) {
-    if (f.no !== 1) continue; // dim
-    expectWire(f, LEN, 'TensorShapeProto');
-    const dim: OnnxDim = {};
-    for (const d of fields(b, f.start, f.end)) {
-      if (d.no === 1) dim.value = num(d, 'Dimension');
-      else if (d.no === 2) dim.param = str(b, d, 'Dimension');
+    const dims: OnnxDim[] = [];
+    for (const f of fields(b, shape.start, shape.end)) {
+        if (f.no !== 1) continue; // dim
+        expectWire(f, LEN, "TensorShapeProto");
+        const dim: OnnxDim = {};
+        for (const d of fields(b, f.start, f.end)) {
+            if (d.no === 1) dim.value = num(d, "Dimension");
+            else if (d.no === 2) dim.param = str(b, d, "Dimension");
+        }
+        dims.push(dim);
     }
-    dims.push(dim);
-  }
-  return dims;
+    return dims;
 }
 
 function parseValueInfo(b: Uint8Array, vi: Field): OnnxValueInfo {
-  expectWire(vi, LEN, 'ValueInfoProto');
-  const out: OnnxValueInfo = { name: '', elemType: 0, dims: undefined };
-  for (const f of fields(b, vi.start, vi.end)) {
-    if (f.no === 1) out.name = str(b, f, 'ValueInfoProto');
-    else if (f.no === 2) {
-      expectWire(f, LEN, 'ValueInfoProto');
-      // Only tensor_type (1) is described; sequence/map/optional types keep elemType 0 and no dims.
-      for (const t of fields(b, f.start, f.end)) {
-        if (t.no !== 1) continue;
-        expectWire(t, LEN, 'TypeProto');
-        for (const tt of fields(b, t.start, t.end)) {
-          if (tt.no === 1) out.elemType = num(tt, 'TypeProto.Tensor');
-          else if (tt.no === 2) { expectWire(tt, LEN, 'TypeProto.Tensor'); out.dims = parseDims(b, tt); }
+    expectWire(vi, LEN, "ValueInfoProto");
+    const out: OnnxValueInfo = { name: "", elemType: 0, dims: undefined };
+    for (const f of fields(b, vi.start, vi.end)) {
+        if (f.no === 1) out.name = str(b, f, "ValueInfoProto");
+        else if (f.no === 2) {
+            expectWire(f, LEN, "ValueInfoProto");
+            // Only tensor_type (1) is described; sequence/map/optional types keep elemType 0 and no dims.
+            for (const t of fields(b, f.start, f.end)) {
+                if (t.no !== 1) continue;
+                expectWire(t, LEN, "TypeProto");
+                for (const tt of fields(b, t.start, t.end)) {
+                    if (tt.no === 1) out.elemType = num(tt, "TypeProto.Tensor");
+                    else if (tt.no === 2) {
+                        expectWire(tt, LEN, "TypeProto.Tensor");
+                        out.dims = parseDims(b, tt);
+                    }
+                }
+            }
         }
-      }
     }
-  }
-  return out;
+    return out;
 }
 
-const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_INTS = 7;
+const ATTR_FLOAT = 1,
+    ATTR_INT = 2,
+    ATTR_STRING = 3,
+    ATTR_INTS = 7;
 
 function parseAttribute(b: Uint8Array, a: Field): [string, number | string | number[] | undefined] {
-  expectWire(a, LEN, 'AttributeProto');
-  let name = '', type = 0, f32: number | undefined, i: number | undefined, s: string | undefined;
-  let ints: number[] | undefined;
-  for (const f of fields(b, a.start, a.end)) {
-    switch (f.no) {
-      case 1: name = str(b, f, 'AttributeProto'); break;
-      case 2:
-        expectWire(f, I32, 'AttributeProto');
-        f32 = new DataView(b.buffer, b.byteOffset + f.start, 4).getFloat32(0, true);
-        break;
-      case 3: i = num(f, 'AttributeProto'); break;
-      case 4: s = str(b, f, 'AttributeProto', true); break;
-      case 8: // repeated int64: packed (one LEN field) or one varint per element; parsers must accept both
-        ints ??= [];
-        if (f.wire === VARINT) ints.push(f.value);
-        else {
-          expectWire(f, LEN, 'AttributeProto');
-          for (let p = f.start; p < f.end;) { const [v, n] = varint(b, p, f.end); ints.push(v); p = n; }
+    expectWire(a, LEN, "AttributeProto");
+    let name = "",
+        type = 0,
+        f32: number | undefined,
+        i: number | undefined,
+        s: string | undefined;
+    let ints: number[] | undefined;
+    for (const f of fields(b, a.start, a.end)) {
+        switch (f.no) {
+            case 1:
+                name = str(b, f, "AttributeProto");
+                break;
+            case 2:
+                expectWire(f, I32, "AttributeProto");
+                f32 = new DataView(b.buffer, b.byteOffset + f.start, 4).getFloat32(0, true);
+                break;
+            case 3:
+                i = num(f, "AttributeProto");
+                break;
+            case 4:
+                s = str(b, f, "AttributeProto", true);
+                break;
+            case 8: // repeated int64: packed (one LEN field) or one varint per element; parsers must accept both
+                ints ??= [];
+                if (f.wire === VARINT) ints.push(f.value);
+                else {
+                    expectWire(f, LEN, "AttributeProto");
+                    for (let p = f.start; p < f.end;) {
+                        const [v, n] = varint(b, p, f.end);
+                        ints.push(v);
+                        p = n;
+                    }
+                }
+                break;
+            case 20:
+                type = num(f, "AttributeProto");
+                break;
         }
-        break;
-      case 20: type = num(f, 'AttributeProto'); break;
     }
-  }
-  // Very old models omit `type`; infer it from whichever value field is present.
-  if (type === 0) type = f32 !== undefined ? ATTR_FLOAT : i !== undefined ? ATTR_INT : s !== undefined ? ATTR_STRING : ints ? ATTR_INTS : 0;
-  // Encoders may omit fields equal to their default, so a declared type with no value means the default.
-  const value = type === ATTR_FLOAT ? f32 ?? 0 : type === ATTR_INT ? i ?? 0
-    : type === ATTR_STRING ? s ?? '' : type === ATTR_INTS ? ints ?? [] : undefined;
-  return [name, value];
+    // Very old models omit `type`; infer it from whichever value field is present.
+    if (type === 0) type = f32 !== undefined ? ATTR_FLOAT : i !== undefined ? ATTR_INT : s !== undefined ? ATTR_STRING : ints ? ATTR_INTS : 0;
+    // Encoders may omit fields equal to their default, so a declared type with no value means the default.
+    const value =
+        type === ATTR_FLOAT ? (f32 ?? 0) : type === ATTR_INT ? (i ?? 0) : type === ATTR_STRING ? (s ?? "") : type === ATTR_INTS ? (ints ?? []) : undefined;
+    return [name, value];
 }
 
 function parseNode(b: Uint8Array, n: Field): OnnxNodeInfo {
-  expectWire(n, LEN, 'NodeProto');
-  const node: OnnxNodeInfo = { opType: '', domain: '', name: '', attributes: {} };
-  for (const f of fields(b, n.start, n.end)) {
-    if (f.no === 3) node.name = str(b, f, 'NodeProto');
-    else if (f.no === 4) node.opType = str(b, f, 'NodeProto');
-    else if (f.no === 7) node.domain = str(b, f, 'NodeProto');
-    else if (f.no === 5) { const [k, v] = parseAttribute(b, f); node.attributes[k] = v; }
-  }
-  return node;
+    expectWire(n, LEN, "NodeProto");
+    const node: OnnxNodeInfo = { opType: "", domain: "", name: "", attributes: {} };
+    for (const f of fields(b, n.start, n.end)) {
+        if (f.no === 3) node.name = str(b, f, "NodeProto");
+        else if (f.no === 4) node.opType = str(b, f, "NodeProto");
+        else if (f.no === 7) node.domain = str(b, f, "NodeProto");
+        else if (f.no === 5) {
+            const [k, v] = parseAttribute(b, f);
+            node.attributes[k] = v;
+        }
+    }
+    return node;
 }
 
 /** TensorProto.name is field 8; everything else (dims, raw_data, ...) is skipped by length. */
 function tensorName(b: Uint8Array, t: Field, where: string): string {
-  expectWire(t, LEN, where);
-  let name = '';
-  for (const f of fields(b, t.start, t.end)) if (f.no === 8) name = str(b, f, 'TensorProto');
-  return name;
+    expectWire(t, LEN, where);
+    let name = "";
+    for (const f of fields(b, t.start, t.end)) if (f.no === 8) name = str(b, f, "TensorProto");
+    return name;
 }
 
 export function readOnnxModelInfo(bytes: Uint8Array): OnnxModelInfo {
-  if (bytes.length === 0) throw new OnnxParseError('not an ONNX model: empty input');
-  const info: OnnxModelInfo = { irVersion: 0, producerName: '', opsets: [], metadata: {}, inputs: [], outputs: [], nodes: [] };
-  // Graph fields are accumulated across occurrences, matching protobuf's merge semantics for a repeated `graph`.
-  const graphInputs: OnnxValueInfo[] = [];
-  const initializers = new Set<string>();
-  let sawGraph = false;
+    if (bytes.length === 0) throw new OnnxParseError("not an ONNX model: empty input");
+    const info: OnnxModelInfo = { irVersion: 0, producerName: "", opsets: [], metadata: {}, inputs: [], outputs: [], nodes: [] };
+    // Graph fields are accumulated across occurrences, matching protobuf's merge semantics for a repeated `graph`.
+    const graphInputs: OnnxValueInfo[] = [];
+    const initializers = new Set<string>();
+    let sawGraph = false;
 
-  for (const f of fields(bytes, 0, bytes.length)) {
-    switch (f.no) {
-      case 1: info.irVersion = num(f, 'ModelProto'); break;
-      case 2: info.producerName = str(bytes, f, 'ModelProto'); break;
-      case 8: {
-        expectWire(f, LEN, 'ModelProto');
-        const op = { domain: '', version: 0 };
-        for (const o of fields(bytes, f.start, f.end)) {
-          if (o.no === 1) op.domain = str(bytes, o, 'OperatorSetIdProto');
-          else if (o.no === 2) op.version = num(o, 'OperatorSetIdProto');
-        }
-        info.opsets.push(op);
-        break;
-      }
-      case 14: {
-        expectWire(f, LEN, 'ModelProto');
-        let key = '', value = '';
-        for (const e of fields(bytes, f.start, f.end)) {
-          if (e.no === 1) key = str(bytes, e, 'StringStringEntryProto');
-          else if (e.no === 2) value = str(bytes, e, 'StringStringEntryProto');
-        }
-        info.metadata[key] = value;
-        break;
-      }
-      case 7: {
-        expectWire(f, LEN, 'ModelProto');
-        sawGraph = true;
-        for (const g of fields(bytes, f.start, f.end)) {
-          switch (g.no) {
-            case 1: info.nodes.push(parseNode(bytes, g)); break;
-            case 5: initializers.add(tensorName(bytes, g, 'GraphProto')); break;
-            case 11: graphInputs.push(parseValueInfo(bytes, g)); break;
-            case 12: info.outputs.push(parseValueInfo(bytes, g)); break;
-            case 15: { // SparseTensorProto: its name lives on values (field 1), a TensorProto
-              expectWire(g, LEN, 'GraphProto');
-              for (const sp of fields(bytes, g.start, g.end)) if (sp.no === 1) initializers.add(tensorName(bytes, sp, 'SparseTensorProto'));
-              break;
+    for (const f of fields(bytes, 0, bytes.length)) {
+        switch (f.no) {
+            case 1:
+                info.irVersion = num(f, "ModelProto");
+                break;
+            case 2:
+                info.producerName = str(bytes, f, "ModelProto");
+                break;
+            case 8: {
+                expectWire(f, LEN, "ModelProto");
+                const op = { domain: "", version: 0 };
+                for (const o of fields(bytes, f.start, f.end)) {
+                    if (o.no === 1) op.domain = str(bytes, o, "OperatorSetIdProto");
+                    else if (o.no === 2) op.version = num(o, "OperatorSetIdProto");
+                }
+                info.opsets.push(op);
+                break;
             }
-          }
+            case 14: {
+                expectWire(f, LEN, "ModelProto");
+                let key = "",
+                    value = "";
+                for (const e of fields(bytes, f.start, f.end)) {
+                    if (e.no === 1) key = str(bytes, e, "StringStringEntryProto");
+                    else if (e.no === 2) value = str(bytes, e, "StringStringEntryProto");
+                }
+                info.metadata[key] = value;
+                break;
+            }
+            case 7: {
+                expectWire(f, LEN, "ModelProto");
+                sawGraph = true;
+                for (const g of fields(bytes, f.start, f.end)) {
+                    switch (g.no) {
+                        case 1:
+                            info.nodes.push(parseNode(bytes, g));
+                            break;
+                        case 5:
+                            initializers.add(tensorName(bytes, g, "GraphProto"));
+                            break;
+                        case 11:
+                            graphInputs.push(parseValueInfo(bytes, g));
+                            break;
+                        case 12:
+                            info.outputs.push(parseValueInfo(bytes, g));
+                            break;
+                        case 15: {
+                            // SparseTensorProto: its name lives on values (field 1), a TensorProto
+                            expectWire(g, LEN, "GraphProto");
+                            for (const sp of fields(bytes, g.start, g.end)) if (sp.no === 1) initializers.add(tensorName(bytes, sp, "SparseTensorProto"));
+                            break;
+                        }
+                    }
+                }
+                break;
+            }
+            // producer_version, domain, model_version, doc_string, training_info, functions, ...: skipped by length.
         }
-        break;
-      }
-      // producer_version, domain, model_version, doc_string, training_info, functions, ...: skipped by length.
     }
-  }
-  if (!sawGraph) throw new OnnxParseError('not an ONNX model: no graph found');
-  // IR < 4 exporters list every initializer as a graph input too; those are weights, not feeds.
-  info.inputs = graphInputs.filter((i) => !initializers.has(i.name));
-  return info;
+    if (!sawGraph) throw new OnnxParseError("not an ONNX model: no graph found");
+    // IR < 4 exporters list every initializer as a graph input too; those are weights, not feeds.
+    info.inputs = graphInputs.filter((i) => !initializers.has(i.name));
+    return info;
 }
 
 /**
@@ -274,51 +231,26 @@ export function readOnnxModelInfo(bytes: Uint8Array): OnnxModelInfo {
  * A serialized ModelProto starts with a field tag (0x08 for ir_version), never with text.
  */
 export function looksLikeHtmlOrText(bytes: Uint8Array): boolean {
-  let i = 0;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3; // UTF-8 BOM
-  while (i < bytes.length && (bytes[i] === 0x20 || (bytes[i] >= 0x09 && bytes[i] <= 0x0d))) i++;
-  if (i < bytes.length && bytes[i] === 0x3c /* '<' */) return true;
-  const n = Math.min(64, bytes.length);
-  if (n === 0) return false;
-  for (let j = 0; j < n; j++) {
-    const c = bytes[j];
-    if (!(c >= 0x20 && c <= 0x7e) && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
-  }
-  return true;
+    let i = 0;
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3; // UTF-8 BOM
+    while (i < bytes.length && (bytes[i] === 0x20 || (bytes[i] >= 0x09 && bytes[i] <= 0x0d))) i++;
+    if (i < bytes.length && bytes[i] === 0x3c /* '<' */) return true;
+    const n = Math.min(64, bytes.length);
+    if (n === 0) return false;
+    for (let j = 0; j < n; j++) {
+        const c = bytes[j];
+        if (!(c >= 0x20 && c <= 0x7e) && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+    }
+    return true;
 }
 
 // ---- writing: fixing the image size of a model ------------------------------------------------------------------
 
-function encodeVarint(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
-
-function lengthDelimited(no: number, payload: Uint8Array | number[]): number[] {
-  return [...encodeVarint(no * 8 + LEN), ...encodeVarint(payload.length), ...payload];
-}
-
 /** A ValueInfoProto with a float tensor type of fixed `dims`. */
 function encodeValueInfo(name: string, elemType: number, dims: number[]): number[] {
-  const shape = dims.flatMap((d) => lengthDelimited(1, [...encodeVarint(1 * 8 + VARINT), ...encodeVarint(d)]));
-  const tensor = [...encodeVarint(1 * 8 + VARINT), ...encodeVarint(elemType), ...lengthDelimited(2, shape)];
-  return [...lengthDelimited(1, new TextEncoder().encode(name)), ...lengthDelimited(2, lengthDelimited(1, tensor))];
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+    const shape = dims.flatMap((d) => lengthDelimited(1, [...encodeVarint(1 * 8 + VARINT), ...encodeVarint(d)]));
+    const tensor = [...encodeVarint(1 * 8 + VARINT), ...encodeVarint(elemType), ...lengthDelimited(2, shape)];
+    return [...lengthDelimited(1, new TextEncoder().encode(name)), ...lengthDelimited(2, lengthDelimited(1, tensor))];
 }
 
 /**
@@ -327,29 +259,29 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * per inference size. Every other byte of the model is kept as it is (weights are copied, never decoded).
  */
 export function withFixedImageSize(bytes: Uint8Array, height: number, width: number): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let graphSeen = false;
-  for (const top of fields(bytes, 0, bytes.length)) {
-    if (top.no !== 7) {
-      parts.push(bytes.subarray(top.at, top.end));
-      continue;
+    const parts: Uint8Array[] = [];
+    let graphSeen = false;
+    for (const top of fields(bytes, 0, bytes.length)) {
+        if (top.no !== 7) {
+            parts.push(bytes.subarray(top.at, top.end));
+            continue;
+        }
+        graphSeen = true;
+        const graph: Uint8Array[] = [];
+        for (const g of fields(bytes, top.start, top.end)) {
+            const info = g.no === 11 || g.no === 12 ? parseValueInfo(bytes, g) : undefined;
+            if (info?.dims?.length === 4) {
+                const channels = info.dims[1].value ?? 3;
+                graph.push(new Uint8Array(lengthDelimited(g.no, encodeValueInfo(info.name, info.elemType, [1, channels, height, width]))));
+            } else {
+                graph.push(bytes.subarray(g.at, g.end));
+            }
+        }
+        const body = concat(graph);
+        parts.push(new Uint8Array([...encodeVarint(7 * 8 + LEN), ...encodeVarint(body.length)]), body);
     }
-    graphSeen = true;
-    const graph: Uint8Array[] = [];
-    for (const g of fields(bytes, top.start, top.end)) {
-      const info = g.no === 11 || g.no === 12 ? parseValueInfo(bytes, g) : undefined;
-      if (info?.dims?.length === 4) {
-        const channels = info.dims[1].value ?? 3;
-        graph.push(new Uint8Array(lengthDelimited(g.no, encodeValueInfo(info.name, info.elemType, [1, channels, height, width]))));
-      } else {
-        graph.push(bytes.subarray(g.at, g.end));
-      }
-    }
-    const body = concat(graph);
-    parts.push(new Uint8Array([...encodeVarint(7 * 8 + LEN), ...encodeVarint(body.length)]), body);
-  }
-  if (!graphSeen) throw new OnnxParseError('not an ONNX model: no graph found');
-  return concat(parts);
+    if (!graphSeen) throw new OnnxParseError("not an ONNX model: no graph found");
+    return concat(parts);
 }
 
 /**
@@ -357,24 +289,24 @@ export function withFixedImageSize(bytes: Uint8Array, height: number, width: num
  * replaced, the others are kept, and a key whose value is undefined is removed. Weights are copied, never decoded.
  */
 export function withMetadata(bytes: Uint8Array, entries: Record<string, string | undefined>): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let graphSeen = false;
-  for (const top of fields(bytes, 0, bytes.length)) {
-    if (top.no === 7) graphSeen = true;
-    if (top.no === 14) {
-      expectWire(top, LEN, 'ModelProto');
-      let key = '';
-      for (const f of fields(bytes, top.start, top.end)) if (f.no === 1) key = str(bytes, f, 'StringStringEntryProto');
-      if (Object.hasOwn(entries, key)) continue; // rewritten below (or removed)
+    const parts: Uint8Array[] = [];
+    let graphSeen = false;
+    for (const top of fields(bytes, 0, bytes.length)) {
+        if (top.no === 7) graphSeen = true;
+        if (top.no === 14) {
+            expectWire(top, LEN, "ModelProto");
+            let key = "";
+            for (const f of fields(bytes, top.start, top.end)) if (f.no === 1) key = str(bytes, f, "StringStringEntryProto");
+            if (Object.hasOwn(entries, key)) continue; // rewritten below (or removed)
+        }
+        parts.push(bytes.subarray(top.at, top.end));
     }
-    parts.push(bytes.subarray(top.at, top.end));
-  }
-  if (!graphSeen) throw new OnnxParseError('not an ONNX model: no graph found');
-  const encoder = new TextEncoder();
-  for (const [key, value] of Object.entries(entries)) {
-    if (value === undefined) continue;
-    const entry = [...lengthDelimited(1, encoder.encode(key)), ...lengthDelimited(2, encoder.encode(value))];
-    parts.push(new Uint8Array(lengthDelimited(14, entry)));
-  }
-  return concat(parts);
+    if (!graphSeen) throw new OnnxParseError("not an ONNX model: no graph found");
+    const encoder = new TextEncoder();
+    for (const [key, value] of Object.entries(entries)) {
+        if (value === undefined) continue;
+        const entry = [...lengthDelimited(1, encoder.encode(key)), ...lengthDelimited(2, encoder.encode(value))];
+        parts.push(new Uint8Array(lengthDelimited(14, entry)));
+    }
+    return concat(parts);
 }

@@ -48,12 +48,30 @@ export class CompareView {
         state.comparePsnr = psnrRgba(engineOut, expected);
         const figure = (caption: string, data: Uint8ClampedArray | Uint8Array, name: string) => {
             const canvas = el("canvas", { width: pair.input.width, height: pair.input.height, "data-image": name });
-            canvas.getContext("2d")!.putImageData(new ImageData(new Uint8ClampedArray(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength), pair.input.width, pair.input.height), 0, 0);
+            canvas
+                .getContext("2d")!
+                .putImageData(
+                    new ImageData(new Uint8ClampedArray(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength), pair.input.width, pair.input.height),
+                    0,
+                    0
+                );
             return el("figure", {}, canvas, el("figcaption", { text: caption }));
         };
         this.element.replaceChildren(
-            el("div", { class: "muted", "data-field": "comparePsnr" }, `engine vs training output: `, el("b", { text: formatPsnr(state.comparePsnr) }), ` (${describeContract(stylization.preprocess)})`),
-            el("div", { class: "compare" }, figure("input frame", frameBytes(pair.input), "input"), figure("training output", expected, "expected"), figure("engine now", engineOut, "engine"))
+            el(
+                "div",
+                { class: "muted", "data-field": "comparePsnr" },
+                `engine vs training output: `,
+                el("b", { text: formatPsnr(state.comparePsnr) }),
+                ` (${describeContract(stylization.preprocess)})`
+            ),
+            el(
+                "div",
+                { class: "compare" },
+                figure("input frame", frameBytes(pair.input), "input"),
+                figure("training output", expected, "expected"),
+                figure("engine now", engineOut, "engine")
+            )
         );
         return state.comparePsnr;
     }

@@ -21,12 +21,17 @@ export function buildContractSection(ctx: PanelContext): HTMLElement {
         });
         return marker;
     };
-    const set = <K extends keyof PreprocessConfig>(field: K) => (value: PreprocessConfig[K]) => {
-        st.preprocess = { [field]: value } as Partial<PreprocessConfig>;
-        ctx.save();
-        ctx.scheduleCompare();
-    };
-    const get = <K extends keyof PreprocessConfig>(field: K) => () => st.preprocess[field];
+    const set =
+        <K extends keyof PreprocessConfig>(field: K) =>
+        (value: PreprocessConfig[K]) => {
+            st.preprocess = { [field]: value } as Partial<PreprocessConfig>;
+            ctx.save();
+            ctx.scheduleCompare();
+        };
+    const get =
+        <K extends keyof PreprocessConfig>(field: K) =>
+        () =>
+            st.preprocess[field];
     const vector = (field: "mean" | "std") => {
         const inputs = [0, 1, 2].map((c) => el("input", { type: "number", step: 0.001, "data-control": `${field}${c}`, "aria-label": `${field} ${"RGB"[c]}` }));
         for (const input of inputs) {
@@ -43,7 +48,9 @@ export function buildContractSection(ctx: PanelContext): HTMLElement {
         return el("div", { class: "vec" }, ...inputs);
     };
     const reset = el("button", { "data-control": "resetPreprocess", text: "use the model's contract" });
-    reset.addEventListener("click", () => ctx.attempt(() => (st.resetPreprocess(), ctx.save(), ctx.scheduleCompare()), "overrides dropped: the model's declared contract applies"));
+    reset.addEventListener("click", () =>
+        ctx.attempt(() => (st.resetPreprocess(), ctx.save(), ctx.scheduleCompare()), "overrides dropped: the model's declared contract applies")
+    );
     return section(
         "Preprocessing contract",
         "contract",

@@ -59,7 +59,9 @@ export class DiagnosisSection {
         }
         const progress = el("div", { class: "muted", "data-field": "diagnosisProgress", text: "running…" });
         this._body.replaceChildren(progress);
-        const ranking = await stylization.diagnose(pair.input, pair.expected, { onProgress: (done, total) => (progress.textContent = `${done}/${total} network runs`) });
+        const ranking = await stylization.diagnose(pair.input, pair.expected, {
+            onProgress: (done, total) => (progress.textContent = `${done}/${total} network runs`),
+        });
         state.diagnosis = ranking;
         this.render();
         this._ctx.setStatus(`diagnosis: best ${describeContract(ranking[0].contract)} at ${formatPsnr(ranking[0].psnr)}`);
@@ -74,7 +76,8 @@ export class DiagnosisSection {
             return;
         }
         const current = ctx.stylization.preprocess;
-        const isCurrent = (c: DiagnosisCandidate) => (Object.keys(c.contract) as Array<keyof DiagnosisCandidate["contract"]>).every((k) => c.contract[k] === current[k]);
+        const isCurrent = (c: DiagnosisCandidate) =>
+            (Object.keys(c.contract) as Array<keyof DiagnosisCandidate["contract"]>).every((k) => c.contract[k] === current[k]);
         const head = el("tr", {}, ...["#", "input", "output", "order", "colour", "flip", "PSNR", ""].map((h) => el("th", { text: h })));
         const rows = ranking.slice(0, 10).map((c, i) => {
             const apply = el("button", { "data-control": "apply-candidate", "data-rank": i, text: isCurrent(c) ? "in use" : "apply" });

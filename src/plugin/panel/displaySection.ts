@@ -28,11 +28,49 @@ export function buildDisplaySection(ctx: PanelContext): HTMLElement {
         "Display",
         "display",
         true,
-        row("stylization on", checkbox(ctx, "enabled", () => st.enabled, (v) => (st.enabled = v))),
-        row("freeze frame", checkbox(ctx, "frozen", () => st.frozen, (v) => (st.frozen = v))),
+        row(
+            "stylization on",
+            checkbox(
+                ctx,
+                "enabled",
+                () => st.enabled,
+                (v) => (st.enabled = v)
+            )
+        ),
+        row(
+            "freeze frame",
+            checkbox(
+                ctx,
+                "frozen",
+                () => st.frozen,
+                (v) => (st.frozen = v)
+            )
+        ),
         row("view", views),
-        row("blend", slider(ctx, "blend", 0, 1, 0.01, () => st.blend, (v) => ((st.blend = v), ctx.save()))),
-        row("split position", slider(ctx, "splitPosition", 0, 1, 0.01, () => st.splitPosition, (v) => ((st.splitPosition = v), ctx.save()))),
+        row(
+            "blend",
+            slider(
+                ctx,
+                "blend",
+                0,
+                1,
+                0.01,
+                () => st.blend,
+                (v) => ((st.blend = v), ctx.save())
+            )
+        ),
+        row(
+            "split position",
+            slider(
+                ctx,
+                "splitPosition",
+                0,
+                1,
+                0.01,
+                () => st.splitPosition,
+                (v) => ((st.splitPosition = v), ctx.save())
+            )
+        ),
         row("inference height", el("div", {}, height, size))
     );
 }

@@ -13,7 +13,11 @@ export interface WidgetHost {
     focused(element: Element): boolean;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | number | boolean | undefined> = {}, ...children: Array<Node | string | null | undefined>): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    attributes: Record<string, string | number | boolean | undefined> = {},
+    ...children: Array<Node | string | null | undefined>
+): HTMLElementTagNameMap[K] {
     const element = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) {
         if (value === undefined || value === false) {

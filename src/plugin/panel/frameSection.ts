@@ -28,7 +28,9 @@ export class FrameSection {
     public refresh(stats: StylizationStats): void {
         const engine = this._stylization.scene.getEngine();
         const fps = engine.getFps();
-        this._badge.textContent = stats.executionProvider ? `${stats.executionProvider}${stats.zeroCopy ? " · zero-copy" : ""} · ${engine.isWebGPU ? "WebGPU" : "WebGL2"}` : "no model";
+        this._badge.textContent = stats.executionProvider
+            ? `${stats.executionProvider}${stats.zeroCopy ? " · zero-copy" : ""} · ${engine.isWebGPU ? "WebGPU" : "WebGL2"}`
+            : "no model";
         this._figures.replaceChildren(
             ...[
                 ["fps", fps.toFixed(0)],

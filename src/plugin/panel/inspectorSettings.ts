@@ -44,7 +44,12 @@ function checkDisplay(value: unknown): DisplaySettings {
     if (!d || typeof d !== "object") {
         throw new SettingsFileError(`"display" must be an object with blend, view (${StylizationViews.join(", ")}), splitPosition and targetHeight`);
     }
-    return { blend: checkUnit("display.blend", d.blend), view: checkView(d.view), splitPosition: checkUnit("display.splitPosition", d.splitPosition), targetHeight: checkTargetHeight(d.targetHeight) };
+    return {
+        blend: checkUnit("display.blend", d.blend),
+        view: checkView(d.view),
+        splitPosition: checkUnit("display.splitPosition", d.splitPosition),
+        targetHeight: checkTargetHeight(d.targetHeight),
+    };
 }
 
 /**

@@ -3,13 +3,28 @@
  * against the training statistics the model declares (`stylize.train_mean` / `stylize.train_std`), and the output's
  * values against the declared output range. Each warning may carry the contract change that would fix it.
  */
-import { NamedInputRanges, derivePreprocessParams, outputInterval, type InputRange, type OutputRange, type PreprocessConfig, type Vec3 } from "../contract/preprocessConfig.js";
+import {
+    NamedInputRanges,
+    derivePreprocessParams,
+    outputInterval,
+    type InputRange,
+    type OutputRange,
+    type PreprocessConfig,
+    type Vec3,
+} from "../contract/preprocessConfig.js";
 import type { TrainingStatistics } from "../model/modelContract.js";
 import type { ChannelStats } from "./tensorStats.js";
 
 export interface MismatchWarning {
     /** Stable identifier, e.g. for tests and for hiding a warning. */
-    kind: "input-range" | "channel-order" | "input-far-from-training" | "output-out-of-range" | "output-range-unused" | "output-not-finite" | "no-training-statistics";
+    kind:
+        | "input-range"
+        | "channel-order"
+        | "input-far-from-training"
+        | "output-out-of-range"
+        | "output-range-unused"
+        | "output-not-finite"
+        | "no-training-statistics";
     /** `info` is advice; `warning` means the image is very likely wrong. */
     severity: "info" | "warning";
     text: string;
@@ -79,7 +94,14 @@ function checkInput(config: PreprocessConfig, input: readonly ChannelStats[], tr
         }
     }
     if (best.range !== config.inputRange && current > MismatchThresholds.range && best.d < current * MismatchThresholds.improvement) {
-        return [{ kind: "input-range", severity: "warning", text: `${capitalize(summary)}: the model was probably trained on ${best.range}, you feed ${config.inputRange}.`, fix: { inputRange: best.range as InputRange } }];
+        return [
+            {
+                kind: "input-range",
+                severity: "warning",
+                text: `${capitalize(summary)}: the model was probably trained on ${best.range}, you feed ${config.inputRange}.`,
+                fix: { inputRange: best.range as InputRange },
+            },
+        ];
     }
 
     // Channel order: only meaningful when training's first and last channel means differ clearly.
@@ -118,7 +140,13 @@ function checkOutput(config: PreprocessConfig, output: readonly ChannelStats[]):
     const max = Math.max(...output.map((s) => s.max));
     const share = avg(output.map((s) => s.outOfRange));
     if (!Number.isFinite(min) || !Number.isFinite(max)) {
-        return [{ kind: "output-not-finite", severity: "warning", text: "The network's output contains NaN or Infinity: the model or the execution provider fails on this input (try the wasm provider, or check the export)." }];
+        return [
+            {
+                kind: "output-not-finite",
+                severity: "warning",
+                text: "The network's output contains NaN or Infinity: the model or the execution provider fails on this input (try the wasm provider, or check the export).",
+            },
+        ];
     }
     const range = (r: OutputRange) => ({ outputRange: r });
     if (share > MismatchThresholds.outputShare) {
@@ -130,7 +158,9 @@ function checkOutput(config: PreprocessConfig, output: readonly ChannelStats[]):
                 severity: "warning",
                 text:
                     `${pct} of output values fall outside the declared output range ${config.outputRange} (min ${fmt(min)}, max ${fmt(max)})` +
-                    (guess ? `: the network probably outputs ${guess}.` : `${config.clamp ? " and are clamped" : ""}: check the output range and the input range.`),
+                    (guess
+                        ? `: the network probably outputs ${guess}.`
+                        : `${config.clamp ? " and are clamped" : ""}: check the output range and the input range.`),
                 fix: guess ? range(guess) : undefined,
             },
         ];
@@ -165,6 +195,10 @@ function capitalize(text: string): string {
 }
 
 /** The warnings for the live tensors; an empty list means they look like what the model expects. */
-export function findMismatches(config: PreprocessConfig, stats: { input?: readonly ChannelStats[]; output?: readonly ChannelStats[] }, training: TrainingStatistics | undefined): MismatchWarning[] {
+export function findMismatches(
+    config: PreprocessConfig,
+    stats: { input?: readonly ChannelStats[]; output?: readonly ChannelStats[] },
+    training: TrainingStatistics | undefined
+): MismatchWarning[] {
     return [...(stats.input ? checkInput(config, stats.input, training) : []), ...(stats.output ? checkOutput(config, stats.output) : [])];
 }

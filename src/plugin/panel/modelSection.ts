@@ -18,7 +18,12 @@ export function buildModelSection(ctx: PanelContext): HTMLElement {
     const st = ctx.stylization;
     const options = ctx.options;
     const models = options.models ?? [];
-    const modelSelect = el("select", { "data-control": "model" }, el("option", { value: "", text: "(loaded model)" }), ...models.map((m, i) => el("option", { value: String(i), text: m.label })));
+    const modelSelect = el(
+        "select",
+        { "data-control": "model" },
+        el("option", { value: "", text: "(loaded model)" }),
+        ...models.map((m, i) => el("option", { value: String(i), text: m.label }))
+    );
     modelSelect.addEventListener("change", () => {
         const entry = models[Number(modelSelect.value)];
         if (!entry) {
@@ -52,7 +57,10 @@ export function buildModelSection(ctx: PanelContext): HTMLElement {
             return;
         }
         ctx.setStatus(`recreating the session on ${provider.value}…`);
-        ctx.attempt(() => st.setModel(model.bytes, { executionProvider: provider.value as ExecutionProviderOption, name: model.name }), `running on ${provider.value}`);
+        ctx.attempt(
+            () => st.setModel(model.bytes, { executionProvider: provider.value as ExecutionProviderOption, name: model.name }),
+            `running on ${provider.value}`
+        );
     });
     const running = el("span", { class: "muted", "data-field": "running" });
     ctx.syncs.push(() => {
@@ -62,7 +70,17 @@ export function buildModelSection(ctx: PanelContext): HTMLElement {
     const about = el("div", { class: "muted", "data-field": "modelInfo" });
     ctx.syncs.push(() => {
         const m = st.model;
-        about.textContent = m ? `${m.name}: ${(m.bytes.byteLength / 1024).toFixed(0)} KB, input ${m.fixedWidth && m.fixedHeight ? `${m.fixedWidth}x${m.fixedHeight}` : "any size"}${m.warnings.length ? ` — ${m.warnings.join(" ")}` : ""}` : "no model loaded";
+        about.textContent = m
+            ? `${m.name}: ${(m.bytes.byteLength / 1024).toFixed(0)} KB, input ${m.fixedWidth && m.fixedHeight ? `${m.fixedWidth}x${m.fixedHeight}` : "any size"}${m.warnings.length ? ` — ${m.warnings.join(" ")}` : ""}`
+            : "no model loaded";
     });
-    return section("Model", "model", false, row("model", modelSelect), row("open file", file), row("execution provider", el("div", {}, provider, running)), about);
+    return section(
+        "Model",
+        "model",
+        false,
+        row("model", modelSelect),
+        row("open file", file),
+        row("execution provider", el("div", {}, provider, running)),
+        about
+    );
 }

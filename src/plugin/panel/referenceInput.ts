@@ -41,7 +41,13 @@ export class ReferenceInput {
             });
         onFile("input", inputFile);
         onFile("expected", expectedFile);
-        const drop = el("div", { class: "drop", "data-field": "dropZone" }, "Drop an input frame and the output your training produced for it here (input first), or choose them:", row("input frame", inputFile), row("expected output", expectedFile));
+        const drop = el(
+            "div",
+            { class: "drop", "data-field": "dropZone" },
+            "Drop an input frame and the output your training produced for it here (input first), or choose them:",
+            row("input frame", inputFile),
+            row("expected output", expectedFile)
+        );
         drop.addEventListener("dragover", (e) => {
             e.preventDefault();
             drop.classList.add("over");

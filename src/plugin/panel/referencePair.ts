@@ -38,7 +38,7 @@ export async function decodeImage(source: Blob | string): Promise<RgbaFrame> {
     try {
         bitmap = await createImageBitmap(blob, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
     } catch (error) {
-        const name = typeof source === "string" ? source : (source as File).name ?? "the file";
+        const name = typeof source === "string" ? source : ((source as File).name ?? "the file");
         throw new StylizationError(`${name} is not an image the browser can decode (${(error as Error).message})`);
     }
     const { width, height } = bitmap;

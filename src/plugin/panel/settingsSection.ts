@@ -3,7 +3,15 @@
  * kept in storage and exported/imported as JSON (the "Settings" section).
  */
 import { el, row, section } from "./dom.js";
-import { SettingsFormat, StorageKey, loadStoredSettings, parseSettingsFile, saveStoredSettings, type ExportedSettings, type StoredSettings } from "./inspectorSettings.js";
+import {
+    SettingsFormat,
+    StorageKey,
+    loadStoredSettings,
+    parseSettingsFile,
+    saveStoredSettings,
+    type ExportedSettings,
+    type StoredSettings,
+} from "./inspectorSettings.js";
 import type { PanelContext } from "./panelContext.js";
 
 export class PanelSettings {
@@ -18,7 +26,10 @@ export class PanelSettings {
         const exportButton = el("button", { "data-control": "export", text: "Export JSON" });
         exportButton.addEventListener("click", () => {
             const settings = this.export();
-            const link = el("a", { href: URL.createObjectURL(new Blob([JSON.stringify(settings, null, 2)], { type: "application/json" })), download: `${(settings.model ?? "stylization").replace(/\.onnx$/i, "")}.inspector.json` });
+            const link = el("a", {
+                href: URL.createObjectURL(new Blob([JSON.stringify(settings, null, 2)], { type: "application/json" })),
+                download: `${(settings.model ?? "stylization").replace(/\.onnx$/i, "")}.inspector.json`,
+            });
             link.click();
             setTimeout(() => URL.revokeObjectURL(link.href), 1000);
         });
@@ -30,7 +41,9 @@ export class PanelSettings {
             }
         });
         const forget = el("button", { "data-control": "forget", text: "Forget saved settings" });
-        forget.addEventListener("click", () => ctx.attempt(() => this._storage?.removeItem(StorageKey), "saved settings forgotten (the current ones stay until you change them)"));
+        forget.addEventListener("click", () =>
+            ctx.attempt(() => this._storage?.removeItem(StorageKey), "saved settings forgotten (the current ones stay until you change them)")
+        );
         this.element = section(
             "Settings",
             "settings",

@@ -99,7 +99,17 @@ export class StylizationInspector implements InspectorState {
         this._compare = new CompareView(ctx, () => this._diagnosis.render());
         this._diagnosis = new DiagnosisSection(ctx, this._references, this._compare, () => this._tensors.restartClock());
         this._settings = new PanelSettings(ctx, storage);
-        this._panel.append(header, this._status, this._frame.element, display, model, contract, this._tensors.element, this._diagnosis.element, this._settings.element);
+        this._panel.append(
+            header,
+            this._status,
+            this._frame.element,
+            display,
+            model,
+            contract,
+            this._tensors.element,
+            this._diagnosis.element,
+            this._settings.element
+        );
         layer.append(this._splitHandle.element, this._panel);
         this.root.append(el("style", { text: InspectorCss }), layer);
         // Typing in the panel must not drive the game (WASD, shortcuts).
@@ -147,7 +157,9 @@ export class StylizationInspector implements InspectorState {
      */
     public async setReferencePair(input: RgbaFrame, expected: RgbaFrame, label = "reference"): Promise<void> {
         if (input.width !== expected.width || input.height !== expected.height) {
-            throw new StylizationError(`the input frame is ${input.width}x${input.height} but the expected output is ${expected.width}x${expected.height}: a reference pair has one size`);
+            throw new StylizationError(
+                `the input frame is ${input.width}x${input.height} but the expected output is ${expected.width}x${expected.height}: a reference pair has one size`
+            );
         }
         this.referencePair = { label, input, expected };
         this.comparePsnr = undefined;

@@ -104,7 +104,18 @@ export class TensorSection {
             );
             if (kind === "input" && training) {
                 for (let c = 0; c < 3; c++) {
-                    rows.push(el("tr", { class: "muted", "data-training": c }, el("td", { text: `${c} training` }), el("td"), el("td"), el("td", { text: f3(training.mean[c]) }), el("td", { text: f3(training.std[c]) }), el("td")));
+                    rows.push(
+                        el(
+                            "tr",
+                            { class: "muted", "data-training": c },
+                            el("td", { text: `${c} training` }),
+                            el("td"),
+                            el("td"),
+                            el("td", { text: f3(training.mean[c]) }),
+                            el("td", { text: f3(training.std[c]) }),
+                            el("td")
+                        )
+                    );
                 }
             }
             target.replaceChildren(head, ...rows);
@@ -117,8 +128,15 @@ export class TensorSection {
             const item = el("li", { class: w.severity, "data-warning": w.kind }, w.text);
             if (w.fix) {
                 const fix = w.fix;
-                const button = el("button", { "data-control": "apply-fix", text: `apply ${Object.entries(fix).map(([k, v]) => `${k} = ${String(v)}`).join(", ")}` });
-                button.addEventListener("click", () => ctx.attempt(() => ((ctx.stylization.preprocess = fix), ctx.save(), ctx.scheduleCompare()), `applied ${button.textContent?.slice(6)}`));
+                const button = el("button", {
+                    "data-control": "apply-fix",
+                    text: `apply ${Object.entries(fix)
+                        .map(([k, v]) => `${k} = ${String(v)}`)
+                        .join(", ")}`,
+                });
+                button.addEventListener("click", () =>
+                    ctx.attempt(() => ((ctx.stylization.preprocess = fix), ctx.save(), ctx.scheduleCompare()), `applied ${button.textContent?.slice(6)}`)
+                );
                 item.append(button);
             }
             return item;

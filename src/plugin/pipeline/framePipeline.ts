@@ -27,7 +27,7 @@ import { TexturePresenter } from "../postprocess/texturePresenter.js";
 import { WebGpuPresenter } from "../postprocess/webgpuPresenter.js";
 import type { StylizationSession } from "../infer/inferenceSession.js";
 import { InferenceError, asStylizationError, type StylizationError } from "../errors.js";
-import { noStageTimes, type StageTimes } from "./frameStats.js";
+import { noStageTimes, type PipelineCounters, type StageTimes } from "./frameStats.js";
 
 /** What the capture side of the pipeline is doing. */
 export type PipelinePhase = "idle" | "captured" | "reading" | "inferring" | "stopped" | "disposed";
@@ -43,17 +43,6 @@ export interface PipelineState {
     resultPending: boolean;
     /** The composite has a stylized image to show. */
     resultShown: boolean;
-}
-
-/** Counters the pipeline keeps; the handle exposes them as `stats`. */
-export interface PipelineCounters {
-    framesStylized: number;
-    framesSkipped: number;
-    /** Capture to result of the last stylized frame. */
-    lastInferenceMs: number;
-    totalInferenceMs: number;
-    /** Where the last frame's time went, in ms. */
-    lastStages: StageTimes;
 }
 
 /** The inference size and the contract; the pipeline re-applies them between inferences when they change. */
@@ -276,7 +265,11 @@ export class FramePipeline {
         }
         const inferredAt = performance.now();
         this._texturePresenter.prepare(output.data, output.width, output.height, params);
-        Object.assign(this._stages, { readback: readAt - captured - this._stages.capture, inference: inferredAt - readAt, postprocess: performance.now() - inferredAt });
+        Object.assign(this._stages, {
+            readback: readAt - captured - this._stages.capture,
+            inference: inferredAt - readAt,
+            postprocess: performance.now() - inferredAt,
+        });
     }
 
     private _runZeroCopy(): void {

@@ -23,6 +23,17 @@ export function noStageTimes(): StageTimes {
     return { capture: 0, readback: 0, inference: 0, postprocess: 0, present: 0 };
 }
 
+/** Counters the pipeline keeps; the handle exposes them as `stats`. */
+export interface PipelineCounters {
+    framesStylized: number;
+    framesSkipped: number;
+    /** Capture to result of the last stylized frame. */
+    lastInferenceMs: number;
+    totalInferenceMs: number;
+    /** Where the last frame's time went, in ms. */
+    lastStages: StageTimes;
+}
+
 /** Live figures of a stylization. */
 export interface StylizationStats {
     /** The provider running the network, once a model is loaded. */
@@ -46,4 +57,22 @@ export interface StylizationStats {
 export interface FrameStylizedEvent {
     inferenceMs: number;
     framesStylized: number;
+}
+
+/** A stylization's stats from its pipeline's counters, the session's provider and the inference size. */
+export function stylizationStats(
+    counters: PipelineCounters,
+    running: { executionProvider: ExecutionProvider | undefined; zeroCopy: boolean },
+    size: { width: number; height: number }
+): StylizationStats {
+    return {
+        ...running,
+        inferenceWidth: size.width,
+        inferenceHeight: size.height,
+        lastInferenceMs: counters.lastInferenceMs,
+        averageInferenceMs: counters.framesStylized ? counters.totalInferenceMs / counters.framesStylized : 0,
+        framesStylized: counters.framesStylized,
+        framesSkipped: counters.framesSkipped,
+        lastStages: { ...counters.lastStages },
+    };
 }

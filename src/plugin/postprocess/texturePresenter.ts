@@ -35,7 +35,17 @@ export class TexturePresenter implements FramePresenter {
         postprocessTensor(tensor, width, height, params, this._rgba);
         if (!this._texture || this._texture.getSize().width !== width || this._texture.getSize().height !== height) {
             this._texture?.dispose();
-            this._texture = new RawTexture(null, width, height, Constants.TEXTUREFORMAT_RGBA, this._scene, false, false, Constants.TEXTURE_BILINEAR_SAMPLINGMODE, Constants.TEXTURETYPE_UNSIGNED_BYTE);
+            this._texture = new RawTexture(
+                null,
+                width,
+                height,
+                Constants.TEXTUREFORMAT_RGBA,
+                this._scene,
+                false,
+                false,
+                Constants.TEXTURE_BILINEAR_SAMPLINGMODE,
+                Constants.TEXTURETYPE_UNSIGNED_BYTE
+            );
             this._texture.name = "stylizedImage";
         }
         this._pending = true;

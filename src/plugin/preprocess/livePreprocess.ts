@@ -2,7 +2,13 @@
  * The contract a stylization applies, live: the defaults, under what the model declares, under the user's overrides.
  * Any edit is validated before it takes effect; the packed numbers the passes need are derived once per change.
  */
-import { DefaultPreprocessConfig, derivePreprocessParams, resolvePreprocessConfig, type PreprocessConfig, type PreprocessParams } from "../contract/preprocessConfig.js";
+import {
+    DefaultPreprocessConfig,
+    derivePreprocessParams,
+    resolvePreprocessConfig,
+    type PreprocessConfig,
+    type PreprocessParams,
+} from "../contract/preprocessConfig.js";
 
 export class LivePreprocess {
     /**

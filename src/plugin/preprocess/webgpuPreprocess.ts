@@ -33,7 +33,13 @@ export class WebGpuPreprocess {
         };
         this._shader = new ComputeShader("stylizePreprocess", _engine, { computeSource: PreprocessWgsl }, { bindingsMapping });
         this._params = createParamsBuffer(_engine, "stylizePreprocessParams");
-        this._sampler.setParameters(Constants.TEXTURE_CLAMP_ADDRESSMODE, Constants.TEXTURE_CLAMP_ADDRESSMODE, Constants.TEXTURE_CLAMP_ADDRESSMODE, 1, Constants.TEXTURE_BILINEAR_SAMPLINGMODE);
+        this._sampler.setParameters(
+            Constants.TEXTURE_CLAMP_ADDRESSMODE,
+            Constants.TEXTURE_CLAMP_ADDRESSMODE,
+            Constants.TEXTURE_CLAMP_ADDRESSMODE,
+            1,
+            Constants.TEXTURE_BILINEAR_SAMPLINGMODE
+        );
         this._shader.setTextureSampler("frameSampler", this._sampler);
         this._shader.setUniformBuffer("params", this._params);
     }

@@ -35,11 +35,23 @@ async function runnerFor(model: string) {
 
 describe("diagnoseContract", () => {
     const cases: Array<[string, string, DiagnosedContract]> = [
-        ["[-1,1] in, Tanh out (few-shot style)", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false }],
-        ["[0,255] in and out (fast_neural_style style)", "diagnose-0-255.onnx", { inputRange: "[0,255]", outputRange: "[0,255]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false }],
+        [
+            "[-1,1] in, Tanh out (few-shot style)",
+            "diagnose-tanh.onnx",
+            { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false },
+        ],
+        [
+            "[0,255] in and out (fast_neural_style style)",
+            "diagnose-0-255.onnx",
+            { inputRange: "[0,255]", outputRange: "[0,255]", channelOrder: "RGB", colorSpace: "sRGB", flipY: false },
+        ],
         ["BGR (OpenCV-trained)", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "BGR", colorSpace: "sRGB", flipY: false }],
         ["linear colour", "diagnose-tanh.onnx", { inputRange: "[-1,1]", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "linear", flipY: false }],
-        ["flipped rows, ImageNet normalization", "diagnose-tanh.onnx", { inputRange: "imagenet", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: true }],
+        [
+            "flipped rows, ImageNet normalization",
+            "diagnose-tanh.onnx",
+            { inputRange: "imagenet", outputRange: "[-1,1]", channelOrder: "RGB", colorSpace: "sRGB", flipY: true },
+        ],
     ];
 
     test.each(cases)("finds the contract of a model trained with %s", async (_label, model, truth) => {

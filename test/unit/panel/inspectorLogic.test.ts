@@ -10,7 +10,7 @@ import { inputInterval, resolvePreprocessConfig, type PreprocessConfig } from ".
 /** A deterministic "scene": smooth gradients plus noise, values 0..255, RGBA. */
 function sceneFrame(width: number, height: number, seed = 7): { data: Uint8Array; width: number; height: number } {
     let state = seed;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const data = new Uint8Array(width * height * 4);
     for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
@@ -36,7 +36,15 @@ describe("computeTensorStats", () => {
     test("min, max, mean, population std and out-of-range share per channel, by direct computation", () => {
         const plane = [0.5, -1, 2, 0.25, 0.25, 1.0005]; // 1.0005 is inside the tolerance of 1
         const tensor = new Float32Array([...plane, ...plane.map((v) => v * 2), ...plane.map((v) => -v)]);
-        const [a, b, c] = computeTensorStats(tensor, [[0, 1], [0, 1], [-1, 1]], 4);
+        const [a, b, c] = computeTensorStats(
+            tensor,
+            [
+                [0, 1],
+                [0, 1],
+                [-1, 1],
+            ],
+            4
+        );
         const mean = plane.reduce((s, v) => s + v, 0) / plane.length;
         const std = Math.sqrt(plane.reduce((s, v) => s + (v - mean) ** 2, 0) / plane.length);
         expect(a.min).toBeCloseTo(-1, 6);
@@ -55,14 +63,24 @@ describe("computeTensorStats", () => {
     });
 
     test("NaN and Infinity count as out of range and stay out of the other figures", () => {
-        const [s] = computeTensorStats(new Float32Array([0.5, NaN, Infinity, 0.25, 0, 0, 0, 0, 0, 0, 0, 0]), [[0, 1], [0, 1], [0, 1]]);
+        const [s] = computeTensorStats(new Float32Array([0.5, NaN, Infinity, 0.25, 0, 0, 0, 0, 0, 0, 0, 0]), [
+            [0, 1],
+            [0, 1],
+            [0, 1],
+        ]);
         expect(s.outOfRange).toBe(0.5);
         expect(s.mean).toBeCloseTo(0.375, 6);
         expect(s.max).toBe(0.5);
     });
 
     test("rejects a tensor that is not 3 planes", () => {
-        expect(() => computeTensorStats(new Float32Array(4), [[0, 1], [0, 1], [0, 1]])).toThrow(/multiple of 3/);
+        expect(() =>
+            computeTensorStats(new Float32Array(4), [
+                [0, 1],
+                [0, 1],
+                [0, 1],
+            ])
+        ).toThrow(/multiple of 3/);
     });
 });
 
@@ -70,7 +88,10 @@ describe("findMismatches", () => {
     // "Training": the model was trained on this frame's statistics under [-1,1].
     const trained = resolvePreprocessConfig({ inputRange: "[-1,1]" });
     const trainStats = statsFor(trained);
-    const training = { mean: trainStats.map((s) => s.mean) as unknown as [number, number, number], std: trainStats.map((s) => s.std) as unknown as [number, number, number] };
+    const training = {
+        mean: trainStats.map((s) => s.mean) as unknown as [number, number, number],
+        std: trainStats.map((s) => s.std) as unknown as [number, number, number],
+    };
     // The live scene differs from training a little (another seed), as a game's frames do.
     const live = sceneFrame(W, H, 99);
 
@@ -83,7 +104,9 @@ describe("findMismatches", () => {
         const [warning] = findMismatches(config, { input: statsFor(config, live) }, training);
         expect(warning.kind).toBe("input-range");
         expect(warning.fix).toEqual({ inputRange: "[-1,1]" });
-        expect(warning.text).toMatch(/^Input mean [-\d.]+ \(std [\d.]+\) but training mean -?\d\.\d\d \(std \d\.\d\d\): the model was probably trained on \[-1,1\], you feed \[0,(1|255)\]\.$/);
+        expect(warning.text).toMatch(
+            /^Input mean [-\d.]+ \(std [\d.]+\) but training mean -?\d\.\d\d \(std \d\.\d\d\): the model was probably trained on \[-1,1\], you feed \[0,(1|255)\]\.$/
+        );
     });
 
     test("a [0,255] model (fast_neural_style) fed [-1,1] is pointed to [0,255]", () => {
@@ -97,7 +120,9 @@ describe("findMismatches", () => {
         const bgr = resolvePreprocessConfig({ inputRange: "[-1,1]", channelOrder: "BGR" });
         const t = statsFor(bgr);
         const trainBgr = { mean: t.map((s) => s.mean) as unknown as [number, number, number], std: t.map((s) => s.std) as unknown as [number, number, number] };
-        expect(Math.abs(trainBgr.mean[0] - trainBgr.mean[2]) / ((trainBgr.std[0] + trainBgr.std[1] + trainBgr.std[2]) / 3)).toBeGreaterThan(MismatchThresholds.channelSpread);
+        expect(Math.abs(trainBgr.mean[0] - trainBgr.mean[2]) / ((trainBgr.std[0] + trainBgr.std[1] + trainBgr.std[2]) / 3)).toBeGreaterThan(
+            MismatchThresholds.channelSpread
+        );
         const [warning] = findMismatches(trained, { input: statsFor(trained, live) }, trainBgr);
         expect(warning).toMatchObject({ kind: "channel-order", fix: { channelOrder: "BGR" } });
         expect(findMismatches(bgr, { input: statsFor(bgr, live) }, trainBgr)).toEqual([]);
@@ -126,13 +151,22 @@ describe("findMismatches", () => {
         const unit = resolvePreprocessConfig({ outputRange: "[0,1]" });
         expect(findMismatches(unit, { output: outputStats([-0.8, -0.2, 0.3, 0.9], unit) }, training)[0]).toMatchObject({ fix: { outputRange: "[-1,1]" } });
         const bytes = resolvePreprocessConfig({ outputRange: "[0,255]" });
-        expect(findMismatches(bytes, { output: outputStats([-0.8, -0.2, 0.3, 0.9], bytes) }, training)[0]).toMatchObject({ kind: "output-out-of-range", fix: { outputRange: "[-1,1]" } });
-        expect(findMismatches(bytes, { output: outputStats([0.1, 0.2, 0.3, 0.9], bytes) }, training)[0]).toMatchObject({ kind: "output-range-unused", fix: { outputRange: "[0,1]" } });
+        expect(findMismatches(bytes, { output: outputStats([-0.8, -0.2, 0.3, 0.9], bytes) }, training)[0]).toMatchObject({
+            kind: "output-out-of-range",
+            fix: { outputRange: "[-1,1]" },
+        });
+        expect(findMismatches(bytes, { output: outputStats([0.1, 0.2, 0.3, 0.9], bytes) }, training)[0]).toMatchObject({
+            kind: "output-range-unused",
+            fix: { outputRange: "[0,1]" },
+        });
     });
 
     test("a declared [-1,1] output that never goes below 0 suggests [0,1]; one that does is quiet", () => {
         const config = resolvePreprocessConfig({ outputRange: "[-1,1]" });
-        expect(findMismatches(config, { output: outputStats([0.1, 0.4, 0.7, 0.95], config) }, training)[0]).toMatchObject({ kind: "output-range-unused", fix: { outputRange: "[0,1]" } });
+        expect(findMismatches(config, { output: outputStats([0.1, 0.4, 0.7, 0.95], config) }, training)[0]).toMatchObject({
+            kind: "output-range-unused",
+            fix: { outputRange: "[0,1]" },
+        });
         expect(findMismatches(config, { output: outputStats([-0.7, -0.1, 0.4, 0.95], config) }, training)).toEqual([]);
     });
 
@@ -144,7 +178,16 @@ describe("findMismatches", () => {
 
 describe("settings file and storage", () => {
     const display = { blend: 0.5, view: "split", splitPosition: 0.3, targetHeight: 256 };
-    const file = (extra: object = {}) => JSON.stringify({ format: "babylon-stylize.inspector", version: 1, model: "m.onnx", preprocess: {}, overrides: { inputRange: "[0,1]" }, display, ...extra });
+    const file = (extra: object = {}) =>
+        JSON.stringify({
+            format: "babylon-stylize.inspector",
+            version: 1,
+            model: "m.onnx",
+            preprocess: {},
+            overrides: { inputRange: "[0,1]" },
+            display,
+            ...extra,
+        });
 
     test("round-trips a valid file", () => {
         const parsed = parseSettingsFile(file());
@@ -169,7 +212,11 @@ describe("settings file and storage", () => {
         const map = new Map<string, string>();
         const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) } as unknown as Storage;
         expect(loadStoredSettings(storage)).toEqual({ version: 1, overrides: {} });
-        saveStoredSettings(storage, { version: 1, display: display as never, overrides: { "a.onnx": { channelOrder: "BGR" }, "old.onnx": { inputRange: "gone" as never } } });
+        saveStoredSettings(storage, {
+            version: 1,
+            display: display as never,
+            overrides: { "a.onnx": { channelOrder: "BGR" }, "old.onnx": { inputRange: "gone" as never } },
+        });
         expect(loadStoredSettings(storage)).toEqual({ version: 1, display, overrides: { "a.onnx": { channelOrder: "BGR" } } });
         map.set(StorageKey, "{broken");
         expect(loadStoredSettings(storage)).toEqual({ version: 1, overrides: {} });

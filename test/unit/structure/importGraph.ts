@@ -13,7 +13,8 @@ export interface ImportEdge {
 
 /** `import type …`, `export type …`, or named imports/exports that are all marked `type`. */
 function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
-    const allTyped = (elements: ts.NodeArray<ts.ImportSpecifier | ts.ExportSpecifier> | undefined) => !!elements && elements.length > 0 && elements.every((e) => e.isTypeOnly);
+    const allTyped = (elements: ts.NodeArray<ts.ImportSpecifier | ts.ExportSpecifier> | undefined) =>
+        !!elements && elements.length > 0 && elements.every((e) => e.isTypeOnly);
     if (ts.isImportDeclaration(node)) {
         const clause = node.importClause;
         const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
@@ -29,7 +30,12 @@ export function readImports(file: string): Array<{ specifier: string; kind: Edge
     const visit = (node: ts.Node) => {
         if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
             found.push({ specifier: node.moduleSpecifier.text, kind: isTypeOnly(node) ? "type" : "runtime" });
-        } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0])) {
+        } else if (
+            ts.isCallExpression(node) &&
+            node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+            node.arguments.length === 1 &&
+            ts.isStringLiteral(node.arguments[0])
+        ) {
             found.push({ specifier: node.arguments[0].text, kind: "dynamic" });
         }
         ts.forEachChild(node, visit);
@@ -49,7 +55,11 @@ export function resolveRelative(from: string, specifier: string): string | undef
 }
 
 /** Walks the graph from `entries`, following the edge kinds in `follow` and resolving specifiers with `resolveSpecifier`. */
-export function walk(entries: string[], follow: readonly EdgeKind[], resolveSpecifier: (from: string, specifier: string) => string | undefined): { files: Set<string>; edges: ImportEdge[] } {
+export function walk(
+    entries: string[],
+    follow: readonly EdgeKind[],
+    resolveSpecifier: (from: string, specifier: string) => string | undefined
+): { files: Set<string>; edges: ImportEdge[] } {
     const files = new Set<string>();
     const edges: ImportEdge[] = [];
     const queue = [...entries];

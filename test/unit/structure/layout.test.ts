@@ -24,7 +24,12 @@ describe("source layout", () => {
     test("the cycle finder finds a cycle (a type-only import back counts)", () => {
         const a = "/a.ts";
         const b = "/b.ts";
-        expect(findCycles([{ from: a, to: b, kind: "runtime" }, { from: b, to: a, kind: "type" }])).toEqual([[a, b]]);
+        expect(
+            findCycles([
+                { from: a, to: b, kind: "runtime" },
+                { from: b, to: a, kind: "type" },
+            ])
+        ).toEqual([[a, b]]);
         expect(findCycles([{ from: a, to: b, kind: "runtime" }])).toEqual([]);
     });
 
@@ -34,7 +39,10 @@ describe("source layout", () => {
         expect(panel).toEqual([]);
         // ... and the panel is reached, through import(), from the handle.
         const all = walk([join(plugin, "index.ts")], ["runtime", "dynamic"], resolveRelative);
-        expect(all.edges.filter((e) => e.kind === "dynamic").map((e) => [rel(e.from), rel(e.to)])).toContainEqual(["src/plugin/inspectorSlot.ts", "src/plugin/panel/index.ts"]);
+        expect(all.edges.filter((e) => e.kind === "dynamic").map((e) => [rel(e.from), rel(e.to)])).toContainEqual([
+            "src/plugin/inspectorSlot.ts",
+            "src/plugin/panel/index.ts",
+        ]);
         expect(edges.length).toBeGreaterThan(10);
     });
 
