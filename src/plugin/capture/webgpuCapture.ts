@@ -5,7 +5,6 @@
 import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { PackedParams } from "../contract/shaderParams.js";
-import { gpuBufferOf } from "../gpu/gpuBuffers.js";
 import { WebGpuPreprocess } from "../preprocess/webgpuPreprocess.js";
 import type { FrameCapture } from "./frameCapture.js";
 
@@ -17,8 +16,7 @@ export class WebGpuFrameCapture implements FrameCapture {
     }
 
     public get gpuTensor(): GPUBuffer | undefined {
-        const tensor = this._preprocess.tensor;
-        return tensor && gpuBufferOf(tensor);
+        return this._preprocess.gpuTensor;
     }
 
     public configure(width: number, height: number, packed: PackedParams): void {
@@ -30,13 +28,8 @@ export class WebGpuFrameCapture implements FrameCapture {
     }
 
     /** Maps the tensor buffer back (Babylon copies it after the frame's commands are submitted). */
-    public async read(out: Float32Array): Promise<Float32Array | null> {
-        const tensor = this._preprocess.tensor;
-        if (!tensor) {
-            return null;
-        }
-        await tensor.read(0, out.byteLength, out);
-        return out;
+    public read(out: Float32Array): Promise<Float32Array | null> {
+        return this._preprocess.read(out);
     }
 
     public dispose(): void {

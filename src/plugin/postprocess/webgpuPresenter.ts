@@ -4,39 +4,32 @@
  */
 import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import type { Scene } from "@babylonjs/core/scene.js";
-import { RegisterEnginesWebGPUExtensionsEngineComputeShader } from "@babylonjs/core/Engines/WebGPU/Extensions/engine.computeShader.pure.js";
-import { ComputeShader } from "@babylonjs/core/Compute/computeShader.pure.js";
-import type { StorageBuffer } from "@babylonjs/core/Buffers/storageBuffer.js";
 import { RawTexture } from "@babylonjs/core/Materials/Textures/rawTexture.js";
 import { Constants } from "@babylonjs/core/Engines/constants.js";
-import type { UniformBuffer } from "@babylonjs/core/Materials/uniformBuffer.js";
 import type { PackedParams } from "../contract/shaderParams.js";
-import { createParamsBuffer, createTensorBuffer, gpuBufferOf, updateParamsBuffer } from "../gpu/gpuBuffers.js";
+import { TensorComputePass } from "../gpu/tensorComputePass.js";
 import type { FramePresenter } from "./framePresenter.js";
 import { PostprocessWgsl } from "./postprocessShaders.js";
 
 export class WebGpuPresenter implements FramePresenter {
-    private readonly _shader: ComputeShader;
-    private readonly _params: UniformBuffer;
-    private _tensor: StorageBuffer | undefined;
+    private readonly _pass: TensorComputePass;
     private _texture: RawTexture | undefined;
-    private _width = 0;
-    private _height = 0;
 
     public constructor(
-        private readonly _engine: WebGPUEngine,
+        engine: WebGPUEngine,
         private readonly _scene: Scene
     ) {
-        RegisterEnginesWebGPUExtensionsEngineComputeShader();
-        const bindingsMapping = { tensor: { group: 0, binding: 0 }, image: { group: 0, binding: 1 }, params: { group: 0, binding: 2 } };
-        this._shader = new ComputeShader("stylizePostprocess", _engine, { computeSource: PostprocessWgsl }, { bindingsMapping });
-        this._params = createParamsBuffer(_engine, "stylizePostprocessParams");
-        this._shader.setUniformBuffer("params", this._params);
+        this._pass = new TensorComputePass(engine, {
+            name: "stylizePostprocess",
+            source: PostprocessWgsl,
+            bindingsMapping: { tensor: { group: 0, binding: 0 }, image: { group: 0, binding: 1 }, params: { group: 0, binding: 2 } },
+            tensorLabel: "stylizeOutputTensor",
+        });
     }
 
     /** The output tensor buffer onnxruntime writes into; undefined before {@link configure}. */
     public get gpuTensor(): GPUBuffer | undefined {
-        return this._tensor && gpuBufferOf(this._tensor);
+        return this._pass.gpuTensor;
     }
 
     public get texture(): RawTexture | undefined {
@@ -45,56 +38,44 @@ export class WebGpuPresenter implements FramePresenter {
 
     /** Sets the tensor size (re-allocating only when it changed) and the packed contract. */
     public configure(width: number, height: number, packed: PackedParams): void {
-        if (width !== this._width || height !== this._height || !this._tensor) {
-            this._tensor?.dispose();
-            this._tensor = createTensorBuffer(this._engine, width, height, "stylizeOutputTensor");
-            this._shader.setStorageBuffer("tensor", this._tensor);
-            this._width = width;
-            this._height = height;
-        }
-        updateParamsBuffer(this._params, packed);
+        this._pass.configure(width, height, packed);
     }
 
     /** Records the postprocess dispatch; false while the shader is still compiling. */
     public present(): boolean {
-        if (!this._tensor) {
+        const { width, height, gpuTensor } = this._pass;
+        if (!gpuTensor) {
             return false;
         }
-        if (!this._texture || this._texture.getSize().width !== this._width || this._texture.getSize().height !== this._height) {
+        if (!this._texture || this._texture.getSize().width !== width || this._texture.getSize().height !== height) {
             this._texture?.dispose();
+            const { TEXTUREFORMAT_RGBA, TEXTURE_BILINEAR_SAMPLINGMODE, TEXTURETYPE_UNSIGNED_BYTE, TEXTURE_CREATIONFLAG_STORAGE } = Constants;
             this._texture = new RawTexture(
                 null,
-                this._width,
-                this._height,
-                Constants.TEXTUREFORMAT_RGBA,
+                width,
+                height,
+                TEXTUREFORMAT_RGBA,
                 this._scene,
                 false,
                 false,
-                Constants.TEXTURE_BILINEAR_SAMPLINGMODE,
-                Constants.TEXTURETYPE_UNSIGNED_BYTE,
-                Constants.TEXTURE_CREATIONFLAG_STORAGE
+                TEXTURE_BILINEAR_SAMPLINGMODE,
+                TEXTURETYPE_UNSIGNED_BYTE,
+                TEXTURE_CREATIONFLAG_STORAGE
             );
             this._texture.name = "stylizedImage";
-            this._shader.setStorageTexture("image", this._texture);
+            this._pass.shader.setStorageTexture("image", this._texture);
         }
-        return this._shader.dispatch(Math.ceil(this._width / 8), Math.ceil(this._height / 8), 1);
+        return this._pass.dispatch();
     }
 
     /** Reads the output tensor (NCHW) back to the CPU, for tests, statistics and diagnosis. */
     public async readOutput(): Promise<Float32Array | undefined> {
-        if (!this._tensor) {
-            return undefined;
-        }
-        const out = new Float32Array(3 * this._width * this._height);
-        await this._tensor.read(0, out.byteLength, out);
-        return out;
+        return (await this._pass.read(new Float32Array(3 * this._pass.width * this._pass.height))) ?? undefined;
     }
 
     public dispose(): void {
-        this._tensor?.dispose();
-        this._tensor = undefined;
+        this._pass.dispose();
         this._texture?.dispose();
         this._texture = undefined;
-        this._params.dispose();
     }
 }
