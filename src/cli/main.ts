@@ -61,8 +61,16 @@ async function diagnose(
         const result = await session.run({ [model.inputName]: new ort.Tensor("float32", data, [1, 3, height, width]) });
         return result[model.outputName].data as Float32Array;
     };
+    // A progress line redrawn in place on a terminal; in a log (CI, a file), one line at the end.
+    const terminal = process.stderr.isTTY;
     const ranking = await diagnoseContract(run, input, expected, {
-        onProgress: (done, total) => process.stderr.write(`\rrunning the network: ${done}/${total}`),
+        onProgress: (done, total) => {
+            if (terminal) {
+                process.stderr.write(`\rrunning the network: ${done}/${total}`);
+            } else if (done === total) {
+                process.stderr.write(`ran the network ${total} times`);
+            }
+        },
     });
     process.stderr.write("\n");
     await session.release();
@@ -108,6 +116,14 @@ function option(args: string[], name: string): string | undefined {
     return value;
 }
 
+/** `true` or `false`, nothing else: a typo must not silently become false. */
+function parseFlag(name: string, value: string): boolean {
+    if (value !== "true" && value !== "false") {
+        throw new UsageError(`${name} is true or false, not ${JSON.stringify(value)}`);
+    }
+    return value === "true";
+}
+
 async function main(args: string[]): Promise<void> {
     const [command, ...rest] = args;
     if (command === "inspect" && rest.length >= 1) {
@@ -122,6 +138,9 @@ async function main(args: string[]): Promise<void> {
     }
     if (command === "diagnose" && rest.length >= 3) {
         const top = Number(option(rest, "--top") ?? 10);
+        if (!Number.isInteger(top) || top < 1) {
+            throw new UsageError(`--top needs a whole number of rows (1 or more), not ${JSON.stringify(option(rest, "--top"))}`);
+        }
         const { ranking, declared } = await diagnose(rest[0], rest[1], rest[2]);
         const rows = [["rank", "PSNR dB", "inputRange", "outputRange", "channelOrder", "colorSpace", "flipY", ""]];
         ranking
@@ -167,7 +186,7 @@ async function main(args: string[]): Promise<void> {
         for (const [flag, field] of Object.entries(flags)) {
             const value = option(rest, flag);
             if (value !== undefined) {
-                contract = { ...contract, [field]: field === "flipY" ? value === "true" : value };
+                contract = { ...contract, [field]: field === "flipY" ? parseFlag(flag, value) : value };
             }
         }
         if (Object.keys(contract).length === 0) {

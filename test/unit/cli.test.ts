@@ -132,3 +132,22 @@ test("write-contract with flags, and usage errors exit 2 with a message", () => 
     expect(missing.err).toMatch(/no such model file: nope.onnx/);
     expect(cli().err).toMatch(/^usage:/);
 });
+
+test("bad flag values are usage errors, never silently read as something else", () => {
+    const flip = cli("write-contract", model, "--out", "typo.onnx", "--flip-y", "yes");
+    expect(flip.code).toBe(2);
+    expect(flip.err).toMatch(/--flip-y is true or false, not "yes"/);
+    expect(fs.existsSync(path.join(dir, "typo.onnx"))).toBe(false);
+    for (const top of ["abc", "0", "1.5"]) {
+        const result = cli("diagnose", model, "input.png", "expected.png", "--top", top);
+        expect(result.code).toBe(2);
+        expect(result.err).toMatch(/--top needs a whole number of rows/);
+    }
+});
+
+test("outside a terminal the progress is one line, not carriage returns", () => {
+    const result = cli("diagnose", model, "input.png", "expected.png", "--top", "1");
+    expect(result.code).toBe(0);
+    expect(result.err).not.toContain("\r");
+    expect(result.err.trim()).toBe("ran the network 32 times");
+});
