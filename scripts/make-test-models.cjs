@@ -4,6 +4,7 @@
 //  - malformed models for the error paths.
 const fs = require("fs");
 const path = require("path");
+const { onnx } = require("onnx-proto");
 const { seeded, floatTensor, int64Tensor, node, valueInfo, encodeModel } = require("./onnxBuilder.cjs");
 
 const outDir = path.join(__dirname, "..", "test", "models");
@@ -161,6 +162,28 @@ write(
         initializers: [],
         inputs: [valueInfo("input", [3, "H", "W"])],
         outputs: [valueInfo("output", [3, "H", "W"])],
+    })
+);
+// Weights in a file beside the model: the plugin must refuse it without reading the path it names.
+write(
+    "external-data.onnx",
+    encodeModel({
+        nodes: [node("Conv", ["input", "w"], ["output"], { kernel_shape: [1, 1] })],
+        initializers: [
+            onnx.TensorProto.create({
+                name: "w",
+                dims: [3, 3, 1, 1],
+                dataType: onnx.TensorProto.DataType.FLOAT,
+                dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+                externalData: [
+                    { key: "location", value: "../../secrets/weights.bin" },
+                    { key: "offset", value: "0" },
+                    { key: "length", value: "36" },
+                ],
+            }),
+        ],
+        inputs: [valueInfo("input", [1, 3, "H", "W"])],
+        outputs: [valueInfo("output", [1, 3, "H", "W"])],
     })
 );
 const good = generator({ dims: [1, 3, "H", "W"], metadata: declared });

@@ -200,6 +200,13 @@ export function describeModel(bytes: Uint8Array, name: string): ModelDescription
         }
         throw error;
     }
+    if (info.externalData.length > 0) {
+        const [first] = info.externalData;
+        const others = info.externalData.length > 1 ? ` and ${info.externalData.length - 1} more` : "";
+        throw new UnsupportedModelError(
+            `model ${name} keeps weights in external data files (tensor "${first.tensor}" in "${first.location}"${others}); the plugin loads one self-contained .onnx file and never reads a path a model names. Re-export with the weights inside: onnx.save(model, path, save_as_external_data=False).`
+        );
+    }
     if (info.inputs.length !== 1) {
         throw new UnsupportedModelError(
             `model ${name} has ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(", ")}); the plugin drives generators with one image input.`

@@ -36,6 +36,8 @@ export interface OnnxModelInfo {
     inputs: OnnxValueInfo[];
     outputs: OnnxValueInfo[];
     nodes: OnnxNodeInfo[];
+    /** Initializers whose data lives in a file beside the model (`data_location` EXTERNAL), with the path they name. */
+    externalData: { tensor: string; location: string }[];
 }
 
 function parseDims(b: Uint8Array, shape: Field): OnnxDim[] {
@@ -145,17 +147,35 @@ function parseNode(b: Uint8Array, n: Field): OnnxNodeInfo {
     return node;
 }
 
-/** TensorProto.name is field 8; everything else (dims, raw_data, ...) is skipped by length. */
-function tensorName(b: Uint8Array, t: Field, where: string): string {
+/**
+ * A TensorProto's name (field 8) and, when its data is external (data_location, field 14, = 1), the location its
+ * external_data entries (field 13) name. Everything else (dims, raw_data, ...) is skipped by length.
+ */
+function readTensor(b: Uint8Array, t: Field, where: string): { name: string; external?: string } {
     expectWire(t, LEN, where);
     let name = "";
-    for (const f of fields(b, t.start, t.end)) if (f.no === 8) name = str(b, f, "TensorProto");
-    return name;
+    let external: string | undefined;
+    let location = "";
+    for (const f of fields(b, t.start, t.end)) {
+        if (f.no === 8) name = str(b, f, "TensorProto");
+        else if (f.no === 14 && num(f, "TensorProto") === 1) external = "";
+        else if (f.no === 13) {
+            expectWire(f, LEN, "TensorProto");
+            let key = "";
+            let value = "";
+            for (const e of fields(b, f.start, f.end)) {
+                if (e.no === 1) key = str(b, e, "StringStringEntryProto");
+                else if (e.no === 2) value = str(b, e, "StringStringEntryProto", true);
+            }
+            if (key === "location") location = value;
+        }
+    }
+    return external === undefined ? { name } : { name, external: location };
 }
 
 export function readOnnxModelInfo(bytes: Uint8Array): OnnxModelInfo {
     if (bytes.length === 0) throw new OnnxParseError("not an ONNX model: empty input");
-    const info: OnnxModelInfo = { irVersion: 0, producerName: "", opsets: [], metadata: {}, inputs: [], outputs: [], nodes: [] };
+    const info: OnnxModelInfo = { irVersion: 0, producerName: "", opsets: [], metadata: {}, inputs: [], outputs: [], nodes: [], externalData: [] };
     // Graph fields are accumulated across occurrences, matching protobuf's merge semantics for a repeated `graph`.
     const graphInputs: OnnxValueInfo[] = [];
     const initializers = new Set<string>();
@@ -198,9 +218,12 @@ export function readOnnxModelInfo(bytes: Uint8Array): OnnxModelInfo {
                         case 1:
                             info.nodes.push(parseNode(bytes, g));
                             break;
-                        case 5:
-                            initializers.add(tensorName(bytes, g, "GraphProto"));
+                        case 5: {
+                            const tensor = readTensor(bytes, g, "GraphProto");
+                            initializers.add(tensor.name);
+                            if (tensor.external !== undefined) info.externalData.push({ tensor: tensor.name, location: tensor.external });
                             break;
+                        }
                         case 11:
                             graphInputs.push(parseValueInfo(bytes, g));
                             break;
@@ -210,7 +233,7 @@ export function readOnnxModelInfo(bytes: Uint8Array): OnnxModelInfo {
                         case 15: {
                             // SparseTensorProto: its name lives on values (field 1), a TensorProto
                             expectWire(g, LEN, "GraphProto");
-                            for (const sp of fields(bytes, g.start, g.end)) if (sp.no === 1) initializers.add(tensorName(bytes, sp, "SparseTensorProto"));
+                            for (const sp of fields(bytes, g.start, g.end)) if (sp.no === 1) initializers.add(readTensor(bytes, sp, "SparseTensorProto").name);
                             break;
                         }
                     }

@@ -24,6 +24,11 @@ beforeAll(async () => {
             void send(true);
         } else if (req.url === "/chunked.onnx") {
             void send(false);
+        } else if (req.url === "/stall.onnx") {
+            res.writeHead(200, { "content-type": "application/octet-stream" });
+            res.write(payload.subarray(0, 1000)); // then nothing, and the connection stays open
+        } else if (req.url === "/stall-headers.onnx") {
+            // not even the headers
         } else {
             res.writeHead(404, { "content-type": "text/html" });
             res.end("<!DOCTYPE html><html><body>404 Not Found</body></html>");
@@ -63,7 +68,7 @@ describe("loadModelBytes from memory", () => {
 
     test("in-memory sources never report progress", async () => {
         const onProgress = jest.fn();
-        await loadModelBytes(new Uint8Array(4), onProgress);
+        await loadModelBytes(new Uint8Array(4), { onProgress });
         expect(onProgress).not.toHaveBeenCalled();
     });
 });
@@ -71,7 +76,7 @@ describe("loadModelBytes from memory", () => {
 describe("loadModelBytes from a URL", () => {
     test("the bytes arrive; progress rises from 0 to the content-length", async () => {
         const progress: ModelLoadProgress[] = [];
-        const bytes = await loadModelBytes(`${base}/model.onnx?v=1`, (p) => progress.push({ ...p }));
+        const bytes = await loadModelBytes(`${base}/model.onnx?v=1`, { onProgress: (p) => progress.push({ ...p }) });
         expect(bytes.length).toBe(payload.length);
         expect(Buffer.from(bytes).equals(Buffer.from(payload))).toBe(true);
 
@@ -91,7 +96,7 @@ describe("loadModelBytes from a URL", () => {
 
     test("without content-length, total is undefined and loaded still ends at the size", async () => {
         const progress: ModelLoadProgress[] = [];
-        const bytes = await loadModelBytes(`${base}/chunked.onnx`, (p) => progress.push({ ...p }));
+        const bytes = await loadModelBytes(`${base}/chunked.onnx`, { onProgress: (p) => progress.push({ ...p }) });
         expect(bytes.length).toBe(payload.length);
         expect(progress.every((p) => p.total === undefined)).toBe(true);
         expect(progress[progress.length - 1].loaded).toBe(payload.length);
@@ -129,9 +134,35 @@ describe("loadModelBytes from a URL", () => {
     test("an aborted signal -> ModelDownloadError", async () => {
         const controller = new AbortController();
         controller.abort();
-        const e = await rejection(loadModelBytes(`${base}/model.onnx`, undefined, controller.signal));
+        const e = await rejection(loadModelBytes(`${base}/model.onnx`, { signal: controller.signal }));
         expect(e).toBeInstanceOf(ModelDownloadError);
         expect((e as ModelDownloadError).status).toBeUndefined();
+    });
+});
+
+describe("loadModelBytes limits", () => {
+    test("a model over maxBytes is refused: before the download when the server gives its size, else as it streams", async () => {
+        const announced = await rejection(loadModelBytes(`${base}/model.onnx`, { maxBytes: 100_000 }));
+        expect(announced).toBeInstanceOf(ModelDownloadError);
+        expect(announced.message).toBe("model model.onnx is 0.2 MB, over the cap of 0.1 MB (maxModelBytes)");
+        const streamed = await rejection(loadModelBytes(`${base}/chunked.onnx`, { maxBytes: 100_000 }));
+        expect(streamed).toBeInstanceOf(ModelDownloadError);
+        expect(streamed.message).toMatch(/^model chunked\.onnx is 0\.1 MB, over the cap of 0\.1 MB/);
+        await expect(loadModelBytes(new Uint8Array(10), { maxBytes: 9 })).rejects.toThrow("over the cap");
+        await expect(loadModelBytes(`${base}/model.onnx`, { maxBytes: payload.length })).resolves.toHaveLength(payload.length);
+    });
+
+    test.each(["/stall.onnx", "/stall-headers.onnx"])("a download that stalls (%s) fails after stallTimeoutMs, naming the stall", async (route) => {
+        const started = Date.now();
+        const e = await rejection(loadModelBytes(`${base}${route}`, { stallTimeoutMs: 300 }));
+        expect(e).toBeInstanceOf(ModelDownloadError);
+        expect(e.message).toMatch(/stalled: nothing arrived for 300 ms/);
+        expect(Date.now() - started).toBeLessThan(5000);
+    });
+
+    test("a slow download that keeps receiving does not stall", async () => {
+        // 4 chunks 20 ms apart: every gap is shorter than the timeout, the whole download is not.
+        await expect(loadModelBytes(`${base}/model.onnx`, { stallTimeoutMs: 50 })).resolves.toHaveLength(payload.length);
     });
 });
 

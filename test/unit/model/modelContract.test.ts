@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { onnx } from "onnx-proto";
 import { InvalidModelError, UnsupportedModelError } from "../../../src/plugin/errors";
 import { contractToMetadata, describeModel, MetadataKeys, readDeclaredContract } from "../../../src/plugin/model/modelContract";
-import { OnnxParseError } from "../../../src/plugin/model/onnxModelInfo";
+import { OnnxParseError, readOnnxModelInfo } from "../../../src/plugin/model/onnxModelInfo";
 import { resolvePreprocessConfig, type PreprocessConfig } from "../../../src/plugin/contract/preprocessConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -282,6 +282,17 @@ describe("describeModel errors", () => {
         expect(e.message).toContain("has 6 channels");
         expect(e.message).toContain("guide channels");
         expect(e.message).toContain("RGB + 1 guide(s)");
+    });
+
+    test("external-data.onnx -> UnsupportedModelError naming the tensor and the path, which is never read", () => {
+        const info = readOnnxModelInfo(load("external-data.onnx"));
+        expect(info.externalData).toEqual([{ tensor: "w", location: "../../secrets/weights.bin" }]);
+        const e = thrown(() => describeModel(load("external-data.onnx"), "external-data.onnx"));
+        expect(e).toBeInstanceOf(UnsupportedModelError);
+        expect(e.message).toContain('model external-data.onnx keeps weights in external data files (tensor "w" in "../../secrets/weights.bin")');
+        expect(e.message).toContain("save_as_external_data=False");
+        // Models with their weights inside list none.
+        expect(readOnnxModelInfo(load("generator-dynamic.onnx")).externalData).toEqual([]);
     });
 
     test("rank3.onnx -> UnsupportedModelError about rank 4", () => {
