@@ -2,6 +2,7 @@ import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import type { PreprocessConfig } from "./contract/preprocessConfig.js";
 import type { ModelLoadProgress } from "./model/loadModel.js";
 import { StylizationOptionsError } from "./errors.js";
+import { MaxInferenceSide, MinInferenceSide } from "./capture/inferenceSize.js";
 import { ExecutionProviderOptions, type ExecutionProviderOption } from "./infer/executionProvider.js";
 
 export type { ExecutionProviderOption };
@@ -11,12 +12,12 @@ export type StylizationView = "stylized" | "original" | "split" | "difference";
 export const StylizationViews: readonly StylizationView[] = ["stylized", "original", "split", "difference"];
 
 /** Options of `scene.enableStylization(model, options)`. */
-export interface StylizationOptions {
+export interface StylizationOptions extends ModelDownloadOptions {
     /** Camera whose frames are stylized. @defaultValue the scene's active camera */
     camera?: Camera;
     /** Execution provider; `"auto"` picks zero-copy WebGPU on a WebGPU engine, and on WebGL2 the fastest provider that does not stall the loop. @defaultValue `"auto"` */
     executionProvider?: ExecutionProviderOption;
-    /** Inference height in pixels (rounded to a multiple of 8; width follows the aspect ratio). Ignored for fixed-size models. @defaultValue `540` */
+    /** Inference height in pixels, from 8 to 4096 (rounded to the nearest multiple of 8; width follows the aspect ratio). Ignored for fixed-size models. @defaultValue `540` */
     targetHeight?: number;
     /** Preprocessing overrides; they win over what the model declares. @defaultValue `{}` */
     preprocess?: Partial<PreprocessConfig>;
@@ -28,14 +29,20 @@ export interface StylizationOptions {
     splitPosition?: number;
     /** Whether frames are stylized. @defaultValue `true` */
     enabled?: boolean;
+}
+
+/** How a model is downloaded (options of `enableStylization` and `setModel`). */
+export interface ModelDownloadOptions {
     /** Download progress of the model. */
     onProgress?: (progress: ModelLoadProgress) => void;
+    /** The largest model accepted, in bytes: a larger one is refused with a ModelDownloadError. @defaultValue no cap */
+    maxModelBytes?: number;
+    /** A download that receives nothing for this long fails with a ModelDownloadError, in ms. @defaultValue `30000` */
+    downloadStallMs?: number;
 }
 
 /** Options of `stylization.setModel(model, options)`. */
-export interface SetModelOptions {
-    /** Download progress of the model. */
-    onProgress?: (progress: ModelLoadProgress) => void;
+export interface SetModelOptions extends ModelDownloadOptions {
     /** Execution provider for this model and the next ones. @defaultValue the one asked for until now */
     executionProvider?: ExecutionProviderOption;
     /** Name used in messages. @defaultValue the URL's file name */
@@ -51,12 +58,20 @@ export interface ResolvedStylizationOptions {
     view: StylizationView;
     splitPosition: number;
     enabled: boolean;
-    onProgress: ((progress: ModelLoadProgress) => void) | undefined;
+    download: ModelDownloadOptions;
 }
 
 export function checkUnit(name: string, value: unknown): number {
     if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
-        throw new StylizationOptionsError(`${name} is ${JSON.stringify(value)}; expected a number from 0 to 1`);
+        throw new StylizationOptionsError(`${name} is ${shown(value)}; expected a number from 0 to 1`);
+    }
+    return value;
+}
+
+/** An optional positive number (a byte count, a duration). */
+function checkPositive(name: string, value: unknown): number | undefined {
+    if (value !== undefined && (typeof value !== "number" || !(value > 0))) {
+        throw new StylizationOptionsError(`${name} is ${shown(value)}; expected a positive number`);
     }
     return value;
 }
@@ -68,9 +83,14 @@ export function checkView(value: unknown): StylizationView {
     return value as StylizationView;
 }
 
+/** What a value was, for messages: `JSON.stringify` would print NaN and Infinity as "null". */
+function shown(value: unknown): string {
+    return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+
 export function checkTargetHeight(value: unknown): number {
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 8 || value > 4096) {
-        throw new StylizationOptionsError(`targetHeight is ${JSON.stringify(value)}; expected a number of pixels from 8 to 4096`);
+    if (typeof value !== "number" || !Number.isFinite(value) || value < MinInferenceSide || value > MaxInferenceSide) {
+        throw new StylizationOptionsError(`targetHeight is ${shown(value)}; expected a number of pixels from ${MinInferenceSide} to ${MaxInferenceSide}`);
     }
     return value;
 }
@@ -96,22 +116,10 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
         view: checkView(options.view ?? "stylized"),
         splitPosition: checkUnit("splitPosition", options.splitPosition ?? 0.5),
         enabled: options.enabled ?? true,
-        onProgress: options.onProgress,
+        download: {
+            onProgress: options.onProgress,
+            maxModelBytes: checkPositive("maxModelBytes", options.maxModelBytes),
+            downloadStallMs: checkPositive("downloadStallMs", options.downloadStallMs),
+        },
     };
-}
-
-/**
- * Inference size for a frame: height rounded to a multiple of 8 (at least 8), width from the aspect ratio, also a
- * multiple of 8. Fixed model dimensions win.
- */
-export function inferenceSize(
-    frameWidth: number,
-    frameHeight: number,
-    targetHeight: number,
-    fixed?: { width?: number; height?: number }
-): { width: number; height: number } {
-    const round8 = (v: number) => Math.max(8, Math.round(v / 8) * 8);
-    const height = fixed?.height ?? round8(targetHeight);
-    const width = fixed?.width ?? round8((height * frameWidth) / Math.max(1, frameHeight));
-    return { width, height };
 }

@@ -17,5 +17,5 @@ export * from "./infer/executionProvider.js";
 export { StylizationSession } from "./infer/inferenceSession.js";
 export { StylizationPostProcess, ThinStylizationComposite } from "./composite/stylizationPostProcess.js";
 export { StageNames, type StageName, type StageTimes } from "./pipeline/frameStats.js";
-export type { PipelinePhase, PipelineState } from "./pipeline/framePipeline.js";
+export type { PipelinePhase, PipelineState } from "./pipeline/pipelineState.js";
 export type { InspectorModelEntry, InspectorOptions, StylizationInspector } from "./panel/index.js";

@@ -19,11 +19,13 @@ import { InspectorSlot } from "./inspectorSlot.js";
 import type { ModelSource } from "./model/loadModel.js";
 import type { ModelDescription } from "./model/modelContract.js";
 import type { InspectorOptions, StylizationInspector } from "./panel/index.js";
-import { FramePipeline, type PipelineState } from "./pipeline/framePipeline.js";
+import { FramePipeline } from "./pipeline/framePipeline.js";
+import type { PipelineState } from "./pipeline/pipelineState.js";
 import { stylizationStats, type FrameStylizedEvent, type StylizationStats } from "./pipeline/frameStats.js";
 import { LivePreprocess } from "./preprocess/livePreprocess.js";
-import { checkTargetHeight, checkUnit, checkView, inferenceSize } from "./options.js";
+import { checkTargetHeight, checkUnit, checkView } from "./options.js";
 import type { ResolvedStylizationOptions, SetModelOptions, StylizationView } from "./options.js";
+import { InferenceSizing } from "./capture/inferenceSize.js";
 
 /** Releases a pipeline, then the session: only once the inference in flight (if any) has finished with it. */
 async function release(pipeline: FramePipeline, session: StylizationSession | undefined): Promise<void> {
@@ -42,13 +44,13 @@ export class Stylization {
     public readonly onDisposeObservable = new Observable<Stylization>();
 
     public readonly camera: Camera;
+    private readonly _sizing: InferenceSizing;
     private readonly _postProcess: StylizationPostProcess;
     private _pipeline: FramePipeline;
     private _model: ModelDescription | undefined;
     private _session: StylizationSession | undefined;
     private readonly _preprocess: LivePreprocess;
     private _requestedProvider: ExecutionProviderOption;
-    private _targetHeight: number;
     private _enabled: boolean;
     private _loadToken = 0;
     private _disposed = false;
@@ -58,6 +60,8 @@ export class Stylization {
     private _modelToRestore: ModelDescription | undefined;
     private readonly _observers: Array<Pick<Observer<never>, "remove"> | null>;
     private readonly _inspector = new InspectorSlot();
+    /** The engine frame in which the composite last ran. */
+    private _composedAt = -1;
 
     /** @internal use `scene.enableStylization`. */
     public constructor(
@@ -65,8 +69,8 @@ export class Stylization {
         options: ResolvedStylizationOptions
     ) {
         this.camera = options.camera;
+        this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight);
         this._requestedProvider = options.executionProvider;
-        this._targetHeight = options.targetHeight;
         this._enabled = options.enabled;
         this._preprocess = new LivePreprocess(options.preprocess);
         this._postProcess = new StylizationPostProcess("stylization", this.camera);
@@ -74,7 +78,19 @@ export class Stylization {
         this._pipeline = this._createPipeline();
         exposeToBabylonInspector(this, this._postProcess);
         this._postProcess.onApplyObservable.add(() => {
-            this._postProcess.composite.stylized = this._enabled ? this._pipeline.texture : undefined;
+            const composite = this._postProcess.composite;
+            const frame = scene.getEngine().frameId;
+            if (frame > this._composedAt + 1) {
+                // The camera was not drawn for a while (another one was active): its last result shows an old view.
+                this._pipeline.clearResult();
+            }
+            this._composedAt = frame;
+            try {
+                composite.stylized = this._enabled && this._pipeline.state.phase !== "stopped" ? this._pipeline.texture : undefined;
+            } catch (error) {
+                composite.stylized = undefined;
+                this._pipeline.fail("composite", error);
+            }
         });
         const engine = scene.getEngine();
         this._observers = [
@@ -86,8 +102,9 @@ export class Stylization {
 
     private _createPipeline(): FramePipeline {
         const pipeline = new FramePipeline(this.scene, {
-            getFrame: () => this._postProcess.inputTexture?.texture ?? null,
-            getShape: () => ({ ...this._inferenceSize(), params: this._preprocess.params }),
+            // Only a frame this camera drew: while another camera is active, the input texture holds an old view.
+            getFrame: () => (this._composedAt === this.scene.getEngine().frameId ? (this._postProcess.inputTexture?.texture ?? null) : null),
+            getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params }),
             onResult: (inferenceMs) => this.onFrameStylizedObservable.notifyObservers({ inferenceMs, framesStylized: pipeline.counters.framesStylized }),
             onError: (error) => this._reportError(error),
         });
@@ -139,7 +156,10 @@ export class Stylization {
                 ...options,
                 provider: this._requestedProvider,
                 // Checked before anything changes: a contract that cannot apply leaves the current model running.
-                check: (model) => this._preprocess.resolveFor(model.declared),
+                check: (model) => {
+                    this._preprocess.resolveFor(model.declared);
+                    this._sizing.checkModel(model);
+                },
             });
             await this._pipeline.whenIdle();
             if (token !== this._loadToken || this._disposed) {
@@ -173,11 +193,11 @@ export class Stylization {
      * `stylization.preprocess = ranking[0].contract`.
      * @throws StylizationError when no model is loaded
      */
-    public async diagnose(input: RgbaFrame, expected: RgbaFrame, options: DiagnosisOptions = {}): Promise<DiagnosisCandidate[]> {
-        const session = this._requireSession("diagnose");
-        return this._holdingFrames(async () => {
+    public diagnose(input: RgbaFrame, expected: RgbaFrame, options: DiagnosisOptions = {}): Promise<DiagnosisCandidate[]> {
+        const frameColorSpace = this._preprocess.config.frameColorSpace;
+        return this._pipeline.betweenFrames("diagnose", (session) => {
             const run = async (data: Float32Array, width: number, height: number) => (await session.runCpu(data, width, height)).data;
-            return diagnoseContract(run, input, expected, { frameColorSpace: this._preprocess.config.frameColorSpace, ...options });
+            return diagnoseContract(run, input, expected, { frameColorSpace, ...options });
         });
     }
 
@@ -187,32 +207,13 @@ export class Stylization {
      * for comparing with the output training produced. Stylizing pauses while it runs.
      * @throws StylizationError when no model is loaded
      */
-    public async stylizeImage(image: RgbaFrame): Promise<Uint8Array> {
-        const session = this._requireSession("stylizeImage");
+    public stylizeImage(image: RgbaFrame): Promise<Uint8Array> {
         const config = this._preprocess.config;
-        return this._holdingFrames(async () => {
-            const { width, height } = image;
+        const { width, height } = image;
+        return this._pipeline.betweenFrames("stylizeImage", async (session) => {
             const output = await session.runCpu(preprocessFrame(image, width, height, config), width, height);
             return postprocessTensor(output.data, width, height, config);
         });
-    }
-
-    private _requireSession(what: string): StylizationSession {
-        if (!this._session) {
-            throw new StylizationError(`${what} needs a loaded model: wait for enableStylization or setModel to resolve`);
-        }
-        return this._session;
-    }
-
-    /** Runs `work` on the session between frames: capturing pauses (frozen stays as the user set it) and resumes after. */
-    private async _holdingFrames<T>(work: () => Promise<T>): Promise<T> {
-        const release = this._pipeline.hold();
-        try {
-            await this._pipeline.whenIdle(); // a session runs one inference at a time
-            return await work();
-        } finally {
-            release();
-        }
     }
 
     /** The execution provider asked for (`options.executionProvider` or the last `setModel` that named one). */
@@ -301,15 +302,15 @@ export class Stylization {
 
     /** Inference height (multiple of 8; width from the aspect ratio). Changing it re-allocates between inferences. */
     public get targetHeight(): number {
-        return this._targetHeight;
+        return this._sizing.targetHeight;
     }
     public set targetHeight(value: number) {
-        this._targetHeight = checkTargetHeight(value);
+        this._sizing.targetHeight = checkTargetHeight(value);
     }
 
     public get stats(): StylizationStats {
         const running = { executionProvider: this._session?.provider, zeroCopy: this._pipeline.zeroCopy };
-        return stylizationStats(this._pipeline.counters, running, this._inferenceSize());
+        return stylizationStats(this._pipeline.counters, running, this._sizing.sizeFor(this._model));
     }
 
     /** Where the frame pipeline stands: its phase (idle, capturing, reading back, inferring, stopped), holds, results. */
@@ -356,12 +357,6 @@ export class Stylization {
     /** The open inspector panel, if any. */
     public get inspector(): StylizationInspector | undefined {
         return this._inspector.current;
-    }
-
-    private _inferenceSize(): { width: number; height: number } {
-        const engine = this.scene.getEngine();
-        const fixed = { width: this._model?.fixedWidth, height: this._model?.fixedHeight };
-        return inferenceSize(engine.getRenderWidth(), engine.getRenderHeight(), this._targetHeight, fixed);
     }
 
     private _reportError(error: StylizationError): void {

@@ -64,7 +64,14 @@ export function RegisterStylizationSceneComponent(): void {
                     map.delete(stylization.camera);
                 }
             });
-            return stylization.setModel(model, { onProgress: resolved.onProgress }).then(() => stylization);
+            // A failed enable leaves the scene as it was: no handle, no pass on the camera.
+            return stylization.setModel(model, resolved.download).then(
+                () => stylization,
+                (error: unknown) => {
+                    stylization.dispose();
+                    throw error;
+                }
+            );
         } catch (error) {
             return Promise.reject(error);
         }

@@ -13,8 +13,8 @@ declare module "@babylonjs/core/scene.js" {
         readonly stylization: Stylization | null;
         /**
          * Stylizes every frame of a camera with an image-to-image ONNX generator. Enabling again on the same camera
-         * replaces the previous stylization. Resolves once the model runs; rejects with a `StylizationError` (the
-         * scene keeps rendering the original frames and `scene.stylization` stays available for `setModel`).
+         * replaces the previous stylization. Resolves once the model runs; rejects with a `StylizationError` and
+         * leaves the scene as it was (no handle, no post process; the scene keeps rendering the original frames).
          * @example
          * ```ts
          * import "babylon-stylize";

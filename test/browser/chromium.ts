@@ -26,12 +26,12 @@ const ChromiumFlags = [
     "--ignore-gpu-blocklist",
 ];
 
-export async function openBrowser(options: { isolated?: boolean } = {}): Promise<BrowserSession> {
+export async function openBrowser(options: { isolated?: boolean; /** Extra Chromium flags. */ args?: string[] } = {}): Promise<BrowserSession> {
     const server = await startServer({ port: 0, isolated: options.isolated ?? true });
     const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
         headless: !process.env.DISPLAY,
-        args: ChromiumFlags,
+        args: [...ChromiumFlags, ...(options.args ?? [])],
     });
     return {
         browser,

@@ -1,14 +1,7 @@
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { StylizationOptionsError, StylizationError } from "../../src/plugin/errors";
-import {
-    checkTargetHeight,
-    checkUnit,
-    checkView,
-    inferenceSize,
-    resolveStylizationOptions,
-    StylizationViews,
-    type StylizationOptions,
-} from "../../src/plugin/options";
+import { checkTargetHeight, checkUnit, checkView, resolveStylizationOptions, StylizationViews, type StylizationOptions } from "../../src/plugin/options";
+import { inferenceSize } from "../../src/plugin/capture/inferenceSize";
 
 // resolveStylizationOptions only passes the camera through, so a stand-in object is enough here.
 const active = { name: "active" } as unknown as Camera;
@@ -37,7 +30,7 @@ describe("resolveStylizationOptions", () => {
             view: "stylized",
             splitPosition: 0.5,
             enabled: true,
-            onProgress: undefined,
+            download: { onProgress: undefined, maxModelBytes: undefined, downloadStallMs: undefined },
         });
     });
 
@@ -51,7 +44,18 @@ describe("resolveStylizationOptions", () => {
         const onProgress = () => {};
         const preprocess = { inputRange: "[0,255]" as const };
         const r = resolveStylizationOptions(
-            { executionProvider: "wasm", targetHeight: 360, preprocess, blend: 0, view: "split", splitPosition: 1, enabled: false, onProgress },
+            {
+                executionProvider: "wasm",
+                targetHeight: 360,
+                preprocess,
+                blend: 0,
+                view: "split",
+                splitPosition: 1,
+                enabled: false,
+                onProgress,
+                maxModelBytes: 1e6,
+                downloadStallMs: 5000,
+            },
             active
         );
         expect(r).toEqual({
@@ -63,7 +67,7 @@ describe("resolveStylizationOptions", () => {
             view: "split",
             splitPosition: 1,
             enabled: false,
-            onProgress,
+            download: { onProgress, maxModelBytes: 1e6, downloadStallMs: 5000 },
         });
         for (const ep of ["auto", "webgpu", "webgl", "wasm"] as const) {
             expect(resolveStylizationOptions({ executionProvider: ep }, active).executionProvider).toBe(ep);
@@ -105,6 +109,10 @@ describe("checkers", () => {
         expect([checkTargetHeight(8), checkTargetHeight(4096), checkTargetHeight(361)]).toEqual([8, 4096, 361]);
         expect(() => checkTargetHeight(7.9)).toThrow(StylizationOptionsError);
         expect(() => checkTargetHeight(NaN)).toThrow(StylizationOptionsError);
+        // Messages show the value as it was (JSON would print NaN and Infinity as null).
+        expect(() => checkTargetHeight(NaN)).toThrow("targetHeight is NaN; expected a number of pixels from 8 to 4096");
+        expect(() => checkTargetHeight(Infinity)).toThrow("targetHeight is Infinity");
+        expect(() => checkTargetHeight("360")).toThrow('targetHeight is "360"');
     });
 });
 

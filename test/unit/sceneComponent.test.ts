@@ -15,6 +15,8 @@ import {
     Stylization,
     StylizationComponentName,
     StylizationOptionsError,
+    UnsupportedModelError,
+    withFixedImageSize,
 } from "../../src/plugin/pure";
 
 const notAModel = new Uint8Array(readFileSync(join(__dirname, "..", "models", "not-a-model.onnx")));
@@ -48,16 +50,20 @@ afterEach(() => consoleError.mockRestore());
 
 const postProcessesOf = (cam: Camera) => (cam as unknown as { _postProcesses: Array<PostProcess | null> })._postProcesses;
 
-/** Enables with bytes that fail to load: the handle exists (scene.stylization) while the promise rejects. */
-async function enableFailing(cam?: Camera, options: Parameters<Scene["enableStylization"]>[1] = {}): Promise<{ handle: Stylization; error: unknown }> {
-    let error: unknown;
-    await scene.enableStylization(notAModel, { camera: cam, ...options }).then(
-        () => undefined,
-        (e) => (error = e)
-    );
+/** Enables with a model whose download never finishes: the handle exists (scene.stylization) while it loads. */
+async function enablePending(cam?: Camera, options: Parameters<Scene["enableStylization"]>[1] = {}): Promise<{ handle: Stylization }> {
+    void scene.enableStylization("pending.onnx", { camera: cam, ...options });
+    await Promise.resolve();
     const handle = cam ? scene._stylizations!.get(cam)! : scene.stylization!;
-    return { handle, error };
+    return { handle };
 }
+
+// Downloads in these tests never finish (see enablePending); a test that needs a failure passes bytes.
+let fetchSpy: jest.SpyInstance;
+beforeEach(() => {
+    fetchSpy = jest.spyOn(globalThis, "fetch").mockImplementation(() => new Promise<Response>(() => undefined));
+});
+afterEach(() => fetchSpy.mockRestore());
 
 describe("registration", () => {
     test("importing the index adds the Scene members", () => {
@@ -89,27 +95,44 @@ describe("registration", () => {
 });
 
 describe("enable / disable on a NullEngine", () => {
-    test("an HTML page instead of a model rejects with InvalidModelError; the handle stays with its post process", async () => {
-        const { handle, error } = await enableFailing();
+    test("an HTML page instead of a model rejects with InvalidModelError and leaves the scene as it was", async () => {
+        const seen: unknown[] = [];
+        const promise = scene.enableStylization(notAModel);
+        const handle = scene.stylization!;
+        expect(handle).toBeInstanceOf(Stylization); // while the model loads
+        expect(postProcessesOf(camera)).toContain(handle.postProcess);
+        handle.onErrorObservable.add((e) => seen.push(e));
+        const error = await promise.catch((e) => e);
         expect(error).toBeInstanceOf(InvalidModelError);
         expect((error as Error).message).toContain("HTML 404");
-        expect(handle).toBeInstanceOf(Stylization);
+        expect(seen).toEqual([error]);
+        expect(handle.lastError).toBe(error);
+        // No handle, no pass on the camera.
+        expect(scene.stylization).toBeNull();
+        expect(scene._stylizations!.size).toBe(0);
+        expect(postProcessesOf(camera).filter(Boolean)).toHaveLength(0);
+        await handle.whenReleased();
+        expect(consoleError).toHaveBeenCalledWith(expect.stringContaining("[stylization] InvalidModelError"));
+    });
+
+    test("a model whose fixed input is absurdly large is refused before anything of its size is allocated", async () => {
+        const identity = new Uint8Array(readFileSync(join(__dirname, "..", "models", "identity.onnx")));
+        const huge = withFixedImageSize(identity, 100000, 100000);
+        const error = await scene.enableStylization(huge, { executionProvider: "wasm" }).catch((e) => e);
+        expect(error).toBeInstanceOf(UnsupportedModelError);
+        expect(error.message).toMatch(/input fixed to 100000x100000\): an inference width of 100000 pixels is outside 8\.\.\d+/);
+        expect(scene.stylization).toBeNull();
+        for (let i = 0; i < 3; i++) scene.render(); // the loop goes on
+    });
+
+    test("while the model loads, the handle is there with its post process", async () => {
+        const { handle } = await enablePending();
         expect(scene.stylization).toBe(handle);
         expect(handle.camera).toBe(camera);
-        expect(handle.lastError).toBe(error);
         expect(handle.model).toBeUndefined();
         expect(postProcessesOf(camera)).toContain(handle.postProcess);
         expect(handle.postProcess.name).toBe("stylization");
         expect(scene._getComponent(StylizationComponentName)).toBeDefined();
-        expect(consoleError).toHaveBeenCalledWith(expect.stringContaining("[stylization] InvalidModelError"));
-    });
-
-    test("the error is also emitted on onErrorObservable", async () => {
-        const seen: unknown[] = [];
-        const promise = scene.enableStylization(notAModel);
-        scene.stylization!.onErrorObservable.add((e) => seen.push(e));
-        const error = await promise.catch((e) => e);
-        expect(seen).toEqual([error]);
     });
 
     test("invalid options reject before anything is created", async () => {
@@ -121,8 +144,8 @@ describe("enable / disable on a NullEngine", () => {
     });
 
     test("enabling again on the same camera disposes the first handle", async () => {
-        const first = (await enableFailing()).handle;
-        const second = (await enableFailing()).handle;
+        const first = (await enablePending()).handle;
+        const second = (await enablePending()).handle;
         expect(second).not.toBe(first);
         expect(scene.stylization).toBe(second);
         expect(postProcessesOf(camera)).not.toContain(first.postProcess);
@@ -132,7 +155,7 @@ describe("enable / disable on a NullEngine", () => {
     });
 
     test("disableStylization(camera) removes it", async () => {
-        const { handle } = await enableFailing();
+        const { handle } = await enablePending();
         scene.disableStylization(camera);
         expect(scene.stylization).toBeNull();
         expect(postProcessesOf(camera)).not.toContain(handle.postProcess);
@@ -141,8 +164,8 @@ describe("enable / disable on a NullEngine", () => {
 
     test("disableStylization(other camera) leaves it; disableStylization() removes all", async () => {
         const other = new FreeCamera("other", new Vector3(0, 0, 5), scene);
-        const a = (await enableFailing(camera)).handle;
-        const b = (await enableFailing(other)).handle;
+        const a = (await enablePending(camera)).handle;
+        const b = (await enablePending(other)).handle;
         expect(scene._stylizations!.size).toBe(2);
         // The active camera's stylization wins.
         expect(scene.stylization).toBe(a);
@@ -160,7 +183,7 @@ describe("enable / disable on a NullEngine", () => {
     });
 
     test("disposing the camera disposes its stylization", async () => {
-        const { handle } = await enableFailing();
+        const { handle } = await enablePending();
         camera.dispose();
         expect(scene._stylizations!.size).toBe(0);
         expect(scene.stylization).toBeNull();
@@ -168,7 +191,7 @@ describe("enable / disable on a NullEngine", () => {
     });
 
     test("scene.dispose() disposes the stylizations", async () => {
-        const { handle } = await enableFailing();
+        const { handle } = await enablePending();
         const pp = handle.postProcess;
         scene.dispose();
         expect(postProcessesOf(camera)).not.toContain(pp);
@@ -177,7 +200,7 @@ describe("enable / disable on a NullEngine", () => {
     });
 
     test("enable options reach the handle", async () => {
-        const { handle } = await enableFailing(undefined, {
+        const { handle } = await enablePending(undefined, {
             targetHeight: 360,
             blend: 0.25,
             view: "split",
@@ -194,7 +217,7 @@ describe("enable / disable on a NullEngine", () => {
 describe("the handle", () => {
     let st: Stylization;
     beforeEach(async () => {
-        st = (await enableFailing()).handle;
+        st = (await enablePending()).handle;
     });
 
     test("live preprocess: assigning a field overrides it", () => {

@@ -66,20 +66,55 @@ export class ThinStylizationComposite extends EffectWrapper {
         effect.setFloat4("settings", this.blend, ViewIndex[this.view], this.splitPosition, this.stylized ? 1 : 0);
     }
 
+    /** Back to the defaults, showing the original frame. */
+    public reset(): void {
+        Object.assign(this, { blend: 1, view: "stylized", splitPosition: 0.5, stylized: undefined });
+    }
+
     public override dispose(): void {
         super.dispose();
         this._placeholder.dispose();
     }
 }
 
+/**
+ * Composites kept for reuse, per engine. Babylon's WebGPU engine never frees the leftover uniform buffer of a post
+ * process's effect when the effect goes (one 32-byte GPU buffer per enable/disable cycle), so a composite, effect
+ * included, outlives its post process and serves the next one. The engine's disposal frees them.
+ */
+const idleComposites = new WeakMap<AbstractEngine, ThinStylizationComposite[]>();
+
+function acquireComposite(engine: AbstractEngine): ThinStylizationComposite {
+    let idle = idleComposites.get(engine);
+    if (!idle) {
+        idle = [];
+        idleComposites.set(engine, idle);
+        engine.onDisposeObservable.addOnce(() => {
+            idleComposites.get(engine)?.forEach((composite) => composite.dispose());
+            idleComposites.delete(engine);
+        });
+    }
+    return idle.pop() ?? new ThinStylizationComposite("stylizeComposite", engine);
+}
+
+function releaseComposite(engine: AbstractEngine, composite: ThinStylizationComposite): void {
+    composite.reset();
+    const idle = idleComposites.get(engine);
+    if (idle) {
+        idle.push(composite);
+    } else {
+        composite.dispose(); // the engine is gone
+    }
+}
+
 /** The composite as a post process of a camera. */
 export class StylizationPostProcess extends PostProcess {
     public readonly composite: ThinStylizationComposite;
-    private _compositeDisposed = false;
+    private _compositeReleased = false;
 
     public constructor(name: string, camera: Camera) {
         const engine = camera.getScene().getEngine();
-        const composite = new ThinStylizationComposite(name, engine);
+        const composite = acquireComposite(engine);
         super(name, ThinStylizationComposite.FragmentName, {
             uniforms: ThinStylizationComposite.Uniforms,
             samplers: ThinStylizationComposite.Samplers,
@@ -96,12 +131,13 @@ export class StylizationPostProcess extends PostProcess {
         return "StylizationPostProcess";
     }
 
-    /** Detaches from the camera and disposes the composite it was built on. */
+    /** Detaches from the camera; the composite goes back to its engine's pool for the next post process. */
     public override dispose(camera?: Camera): void {
+        const engine = this.getEngine();
         super.dispose(camera);
-        if (!this._compositeDisposed) {
-            this._compositeDisposed = true; // a camera's disposal and the handle's may both get here
-            this.composite.dispose();
+        if (!this._compositeReleased) {
+            this._compositeReleased = true; // a camera's disposal and the handle's may both get here
+            releaseComposite(engine, this.composite);
         }
     }
 }

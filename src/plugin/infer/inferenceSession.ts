@@ -83,11 +83,27 @@ export interface SessionOptions {
     device?: GPUDevice;
 }
 
+/** onnxruntime sessions the plugin created and released, over the page's life. */
+const counts = { created: 0, released: 0 };
+
+function created<T>(session: T): T {
+    counts.created++;
+    return session;
+}
+
+async function release(ort: OrtModule, session: Ort.InferenceSession): Promise<void> {
+    await exclusive(ort, () => session.release());
+    counts.released++;
+}
+
+/** How many fixed-size sessions the WebGL EP keeps, most recent first, so sizes switched back and forth are reused. */
+const FixedSizeSessions = 4;
+
 export class StylizationSession {
     private _inputGpu: Ort.Tensor | undefined;
     private _outputGpu: Ort.Tensor | undefined;
-    /** Size the session's graph is fixed to, for providers that need fixed shapes ("HxW"); undefined = any size. */
-    private _fixedTo: string | undefined;
+    /** Sessions of copies of the model fixed to one size ("HxW"), for providers that need fixed shapes; newest last. */
+    private readonly _fixed = new Map<string, Ort.InferenceSession>();
 
     private constructor(
         public readonly model: ModelDescription,
@@ -97,6 +113,11 @@ export class StylizationSession {
         /** True when input and output stay on Babylon's GPU device. */
         public readonly gpuIo: boolean
     ) {}
+
+    /** onnxruntime sessions created and still open, over all models and stylizations: growth means a leak. */
+    public static get sessionCounts(): { created: number; open: number } {
+        return { created: counts.created, open: counts.created - counts.released };
+    }
 
     /**
      * Creates a session. With `device`, the WebGPU EP runs on that device and frames never leave the GPU.
@@ -126,7 +147,9 @@ export class StylizationSession {
         let session: Ort.InferenceSession;
         try {
             // A copy: the wasm worker proxy takes ownership of (detaches) the buffer it is given.
-            session = await exclusive(ort, () => ort.InferenceSession.create(model.bytes.slice(), { executionProviders: [ep], graphOptimizationLevel: "all" }));
+            session = created(
+                await exclusive(ort, () => ort.InferenceSession.create(model.bytes.slice(), { executionProviders: [ep], graphOptimizationLevel: "all" }))
+            );
         } catch (error) {
             throw sessionCreationError(model, provider, error);
         }
@@ -156,22 +179,36 @@ export class StylizationSession {
 
     /**
      * The WebGL EP fixes a session's input shape at its first run and cannot read symbolic dimensions, so it gets a
-     * session of a copy of the model with the size written in, re-created when the inference size changes.
+     * session of a copy of the model with the size written in, one per inference size; the last few are kept.
      */
     private async _fitSessionTo(width: number, height: number): Promise<void> {
         const dynamic = this.model.fixedWidth === undefined || this.model.fixedHeight === undefined;
-        const key = `${height}x${width}`;
-        if (this.provider !== "webgl" || !dynamic || this._fixedTo === key) {
+        if (this.provider !== "webgl" || !dynamic) {
             return;
         }
-        const bytes = withFixedImageSize(this.model.bytes, height, width);
-        const next = await exclusive(this._ort, () => this._ort.InferenceSession.create(bytes, { executionProviders: ["webgl"] })).catch((error: unknown) => {
-            throw sessionCreationError(this.model, this.provider, error);
-        });
-        const released = this._session;
-        await exclusive(this._ort, () => released.release());
-        this._session = next;
-        this._fixedTo = key;
+        const key = `${height}x${width}`;
+        let session = this._fixed.get(key);
+        if (!session) {
+            const bytes = withFixedImageSize(this.model.bytes, height, width);
+            session = created(
+                await exclusive(this._ort, () => this._ort.InferenceSession.create(bytes, { executionProviders: ["webgl"] })).catch((error: unknown) => {
+                    throw sessionCreationError(this.model, this.provider, error);
+                })
+            );
+            if (this._fixed.size === 0) {
+                await release(this._ort, this._session); // the dynamic session, never run on this provider
+            }
+        }
+        this._fixed.delete(key);
+        this._fixed.set(key, session); // the newest last
+        for (const [oldKey, old] of this._fixed) {
+            if (this._fixed.size <= FixedSizeSessions) {
+                break;
+            }
+            this._fixed.delete(oldKey);
+            await release(this._ort, old);
+        }
+        this._session = session;
     }
 
     /** Runs on CPU data and returns the output tensor's data and its [height, width]. */
@@ -209,7 +246,10 @@ export class StylizationSession {
 
     public async dispose(): Promise<void> {
         this._releaseGpuTensors();
-        const released = this._session;
-        await exclusive(this._ort, () => released.release());
+        const sessions = this._fixed.size ? [...this._fixed.values()] : [this._session];
+        this._fixed.clear();
+        for (const session of sessions) {
+            await release(this._ort, session);
+        }
     }
 }

@@ -16,7 +16,6 @@ import type { Observer } from "@babylonjs/core/Misc/observable.js";
 import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
 import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import type { Engine } from "@babylonjs/core/Engines/engine.js";
-import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
 import { packParams } from "../contract/shaderParams.js";
 import type { PreprocessParams } from "../contract/preprocessConfig.js";
@@ -26,41 +25,10 @@ import type { FramePresenter } from "../postprocess/framePresenter.js";
 import { TexturePresenter } from "../postprocess/texturePresenter.js";
 import { WebGpuPresenter } from "../postprocess/webgpuPresenter.js";
 import type { StylizationSession } from "../infer/inferenceSession.js";
-import { InferenceError, asStylizationError, type StylizationError } from "../errors.js";
+import { InferenceError, StylizationError, asStylizationError } from "../errors.js";
 import { noStageTimes, type PipelineCounters, type StageTimes } from "./frameStats.js";
-
-/** What the capture side of the pipeline is doing. */
-export type PipelinePhase = "idle" | "captured" | "reading" | "inferring" | "stopped" | "disposed";
-
-/** A snapshot of the pipeline's state (`stylization.pipelineState`). */
-export interface PipelineState {
-    phase: PipelinePhase;
-    /** Whether the next rendered frame may be captured: a session, enabled, not frozen, not held. */
-    capturing: boolean;
-    /** Holds taken by work that needs the session between frames (diagnosis, still images). */
-    holds: number;
-    /** A result arrived and is presented on the next rendered frame. */
-    resultPending: boolean;
-    /** The composite has a stylized image to show. */
-    resultShown: boolean;
-}
-
-/** The inference size and the contract; the pipeline re-applies them between inferences when they change. */
-export interface FrameShape {
-    width: number;
-    height: number;
-    /** Compared by identity: give the same object while the contract is unchanged. */
-    params: PreprocessParams;
-}
-
-export interface FramePipelineOptions {
-    /** The frame to capture this frame (the composite post process's input), or null when there is none yet. */
-    getFrame: () => InternalTexture | null;
-    /** The shape wanted now. */
-    getShape: () => FrameShape;
-    onResult: (inferenceMs: number) => void;
-    onError: (error: StylizationError) => void;
-}
+import { holdWhileHidden } from "./pageVisibility.js";
+import type { FramePipelineOptions, FrameShape, PipelinePhase, PipelineState } from "./pipelineState.js";
 
 export class FramePipeline {
     public readonly counters: PipelineCounters = { framesStylized: 0, framesSkipped: 0, lastInferenceMs: 0, totalInferenceMs: 0, lastStages: noStageTimes() };
@@ -80,7 +48,7 @@ export class FramePipeline {
     private _pending: FramePresenter | undefined;
     private _shown: FramePresenter | undefined;
     /** Resolves when the work in flight has settled; undefined when none is. */
-    private _inFlight: { done: Promise<void>; settle: () => void } | undefined;
+    private _inFlight: { done: Promise<void>; settle: () => void; stale: boolean; tracked: boolean } | undefined;
     /** Stage times of the inference in flight, published when it completes. */
     private _stages: StageTimes = noStageTimes();
     private _inputCpu = new Float32Array(0);
@@ -93,11 +61,20 @@ export class FramePipeline {
         this._engine = _scene.getEngine();
         this._capture = createFrameCapture(this._engine);
         this._texturePresenter = new TexturePresenter(_scene);
+        // Whatever throws inside Babylon's observers stops stylization, never the render loop.
+        const guarded = (stage: string, work: () => void) => () => {
+            try {
+                work();
+            } catch (error) {
+                this.fail(stage, error);
+            }
+        };
         this._observers = [
-            _scene.onBeforeRenderObservable.add(() => this._present()),
-            _scene.onAfterRenderObservable.add(() => this._captureFrame()),
-            this._engine.onEndFrameObservable.add(() => this._runZeroCopy()),
+            _scene.onBeforeRenderObservable.add(guarded("present", () => this._present())),
+            _scene.onAfterRenderObservable.add(guarded("capture", () => this._captureFrame())),
+            this._engine.onEndFrameObservable.add(guarded("inference", () => this._runZeroCopy())),
         ];
+        this._observers.push(holdWhileHidden(() => this.hold()));
     }
 
     public get state(): PipelineState {
@@ -125,6 +102,25 @@ export class FramePipeline {
                 this._holds--;
             }
         };
+    }
+
+    /**
+     * Runs `work` on the session between frames (diagnosis, still images): capturing pauses, frozen stays as set, and
+     * the work starts once no inference is in flight (a session runs one at a time).
+     * @throws StylizationError when there is no session (`what` names the caller)
+     */
+    public async betweenFrames<T>(what: string, work: (session: StylizationSession) => Promise<T>): Promise<T> {
+        const session = this._session;
+        if (!session) {
+            throw new StylizationError(`${what} needs a loaded model: wait for enableStylization or setModel to resolve`);
+        }
+        const release = this.hold();
+        try {
+            await this.whenIdle();
+            return await work(session);
+        } finally {
+            release();
+        }
     }
 
     /** True when the current session keeps frames on the GPU end to end. */
@@ -170,9 +166,33 @@ export class FramePipeline {
         return this._texturePresenter.output?.slice();
     }
 
+    /**
+     * Stops the pipeline after a failure in `stage` (the scene renders the original frame) and reports it once, as the
+     * typed error it was or as an `InferenceError` naming the stage. `enabled = true` or a new session restarts it.
+     */
+    public fail(stage: string, error: unknown): void {
+        if (this._phase === "stopped" || this._isDisposed()) {
+            return;
+        }
+        const inFlight = this._inFlight;
+        if (inFlight && !inFlight.tracked) {
+            this._settle("stopped"); // begun, but nothing asynchronous started: nothing to wait for
+        } else {
+            this._phase = "stopped"; // the work in flight finishes, and its result is dropped
+            if (inFlight) {
+                inFlight.stale = true;
+            }
+        }
+        const message = `stylization stopped: the ${stage} stage failed: ${error instanceof Error ? error.message : String(error)}`;
+        this._options.onError(asStylizationError(error, (_, cause) => new InferenceError(message, { cause })));
+    }
+
     /** Forgets the shown result (the composite shows the original until the next one). */
     public clearResult(): void {
         this._pending = this._shown = undefined;
+        if (this._inFlight) {
+            this._inFlight.stale = true; // captured before: never shown
+        }
     }
 
     private _isDisposed(): boolean {
@@ -223,7 +243,7 @@ export class FramePipeline {
         if (!session || !this._canCapture()) {
             return;
         }
-        if (this._phase !== "idle") {
+        if (this._phase !== "idle" || this._inFlight) {
             this.counters.framesSkipped++;
             return;
         }
@@ -294,13 +314,13 @@ export class FramePipeline {
         this._phase = phase;
         let settle!: () => void;
         const done = new Promise<void>((resolve) => (settle = resolve));
-        this._inFlight = { done, settle };
+        this._inFlight = { done, settle, stale: false, tracked: false };
     }
 
     /** Ends the work in flight: the pipeline goes to `next` (unless disposed meanwhile) and idle waiters resume. */
     private _settle(next: "idle" | "stopped"): void {
-        if (this._phase !== "disposed") {
-            this._phase = next;
+        if (this._phase !== "disposed" && this._phase !== "stopped") {
+            this._phase = next; // a failure meanwhile (fail) keeps the pipeline stopped
         }
         const inFlight = this._inFlight;
         this._inFlight = undefined;
@@ -308,8 +328,10 @@ export class FramePipeline {
     }
 
     private _track(work: Promise<void>, started: number): void {
+        this._inFlight!.tracked = true;
         work.then(
             () => {
+                const stale = this._inFlight?.stale;
                 this._settle("idle");
                 if (this._isDisposed()) {
                     return;
@@ -319,7 +341,9 @@ export class FramePipeline {
                 this.counters.lastInferenceMs = ms;
                 this.counters.totalInferenceMs += ms;
                 this.counters.lastStages = { ...this._stages, present: this.counters.lastStages.present };
-                this._pending = this._session?.gpuIo ? this._gpuPresenter : this._texturePresenter;
+                if (!stale) {
+                    this._pending = this._session?.gpuIo ? this._gpuPresenter : this._texturePresenter;
+                }
                 this._options.onResult(ms);
             },
             async (error: unknown) => {

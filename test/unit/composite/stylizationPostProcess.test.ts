@@ -55,7 +55,7 @@ describe("ThinStylizationComposite", () => {
 });
 
 describe("StylizationPostProcess", () => {
-    test("attaches to its camera, reports its class, and disposing it detaches it and disposes the composite once", async () => {
+    test("attaches to its camera, and disposing it detaches it and hands its composite, reset, to the next one", async () => {
         const engine = new NullEngine();
         const scene = new Scene(engine);
         const camera = new FreeCamera("camera", new Vector3(0, 0, -5), scene);
@@ -64,12 +64,24 @@ describe("StylizationPostProcess", () => {
         expect(camera._postProcesses).toContain(postProcess);
         expect(postProcess.getClassName()).toBe("StylizationPostProcess");
         expect(postProcess.composite).toBeInstanceOf(ThinStylizationComposite);
-        const disposeComposite = jest.spyOn(postProcess.composite, "dispose");
+        const composite = postProcess.composite;
+        Object.assign(composite, { blend: 0.25, view: "split" });
+        const disposeComposite = jest.spyOn(composite, "dispose");
         postProcess.dispose(camera);
         postProcess.dispose(camera); // a camera's disposal and the handle's may both dispose it
         expect(camera._postProcesses).not.toContain(postProcess);
-        expect(disposeComposite).toHaveBeenCalledTimes(1);
+        expect(disposeComposite).not.toHaveBeenCalled(); // kept: its effect is not rebuilt for the next enable
+
+        const next = new StylizationPostProcess("stylization", camera);
+        expect(next.composite).toBe(composite);
+        expect([composite.blend, composite.view, composite.splitPosition, composite.stylized]).toEqual([1, "stylized", 0.5, undefined]);
+        const other = new StylizationPostProcess("stylization", new FreeCamera("other", Vector3.Zero(), scene));
+        expect(other.composite).not.toBe(composite); // two at once need two
+
+        next.dispose();
+        other.dispose();
         scene.dispose();
-        engine.dispose();
+        engine.dispose(); // frees the idle composites
+        expect(disposeComposite).toHaveBeenCalledTimes(1);
     });
 });

@@ -1,0 +1,105 @@
+/**
+ * The inference size: from the frame's size and `targetHeight`, or fixed by the model; and the limits every size is
+ * checked against before anything of that size is allocated (the plugin's range, the engine's texture limits, WebGPU's
+ * storage-buffer limits).
+ */
+import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
+import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
+import { StylizationOptionsError, UnsupportedModelError } from "../errors.js";
+import type { ModelDescription } from "../model/modelContract.js";
+
+/** The smallest and largest inference side the plugin allocates (per dimension, before the engine's own limits). */
+export const MinInferenceSide = 8;
+export const MaxInferenceSide = 4096;
+
+/** What the engine can hold: a side within the plugin's range and the engine's texture limits, a tensor within WebGPU's storage-buffer limits. */
+export interface InferenceLimits {
+    maxSide: number;
+    /** Bytes of one [1, 3, H, W] float32 tensor. */
+    maxTensorBytes: number;
+}
+
+export function inferenceLimits(engine: AbstractEngine): InferenceLimits {
+    const caps = engine.getCaps();
+    const maxSide = Math.min(MaxInferenceSide, caps.maxTextureSize || MaxInferenceSide, caps.maxRenderTextureSize || MaxInferenceSide);
+    const limits = engine.isWebGPU ? (engine as WebGPUEngine)._device?.limits : undefined;
+    return { maxSide, maxTensorBytes: limits ? Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) : Infinity };
+}
+
+/**
+ * Checks a size before anything of that size is allocated; `describe` says where it came from (a model's fixed input,
+ * or the option) and `error` makes the error to throw.
+ */
+export function checkInferenceSize(
+    size: { width: number; height: number },
+    limits: InferenceLimits,
+    describe: string,
+    error: (message: string) => Error = (message) => new StylizationOptionsError(message)
+): void {
+    for (const side of ["width", "height"] as const) {
+        const value = size[side];
+        if (!Number.isInteger(value) || value < MinInferenceSide || value > limits.maxSide) {
+            throw error(
+                `${describe}: an inference ${side} of ${value} pixels is outside ${MinInferenceSide}..${limits.maxSide} (the plugin's and this engine's limit)`
+            );
+        }
+    }
+    const bytes = 3 * size.width * size.height * 4;
+    if (bytes > limits.maxTensorBytes) {
+        throw error(
+            `${describe}: a ${size.width}x${size.height} tensor needs ${bytes} bytes, over this GPU's storage-buffer limit of ${limits.maxTensorBytes}`
+        );
+    }
+}
+
+/**
+ * Inference size for a frame: height rounded to a multiple of 8 (at least 8), width from the aspect ratio, also a
+ * multiple of 8. Fixed model dimensions win.
+ */
+export function inferenceSize(
+    frameWidth: number,
+    frameHeight: number,
+    targetHeight: number,
+    fixed?: { width?: number; height?: number }
+): { width: number; height: number } {
+    const round8 = (v: number) => Math.max(8, Math.round(v / 8) * 8);
+    const height = fixed?.height ?? round8(targetHeight);
+    const width = fixed?.width ?? round8((height * frameWidth) / Math.max(1, frameHeight));
+    return { width, height };
+}
+
+/** The inference size of one stylization: its engine's limits, its `targetHeight`, its model's fixed dimensions. */
+export class InferenceSizing {
+    public readonly limits: InferenceLimits;
+
+    public constructor(
+        private readonly _engine: AbstractEngine,
+        /** Validated by the caller (`checkTargetHeight`). */
+        public targetHeight: number
+    ) {
+        this.limits = inferenceLimits(_engine);
+    }
+
+    /** The size for the current frame and `model`. */
+    public sizeFor(model: ModelDescription | undefined): { width: number; height: number } {
+        const fixed = { width: model?.fixedWidth, height: model?.fixedHeight };
+        return inferenceSize(this._engine.getRenderWidth(), this._engine.getRenderHeight(), this.targetHeight, fixed);
+    }
+
+    /** {@link sizeFor}, checked: a StylizationOptionsError when the option and the frame give a size the engine cannot hold. */
+    public checkedSizeFor(model: ModelDescription | undefined): { width: number; height: number } {
+        const size = this.sizeFor(model);
+        const frame = `${this._engine.getRenderWidth()}x${this._engine.getRenderHeight()}`;
+        checkInferenceSize(size, this.limits, `targetHeight ${this.targetHeight} on a ${frame} frame`);
+        return size;
+    }
+
+    /** Refuses a model whose fixed input the engine cannot hold (an UnsupportedModelError naming the model). */
+    public checkModel(model: ModelDescription): void {
+        if (model.fixedWidth !== undefined || model.fixedHeight !== undefined) {
+            const fixed = `${model.fixedHeight ?? "H"}x${model.fixedWidth ?? "W"}`;
+            const describe = `model ${model.name} (input fixed to ${fixed})`;
+            checkInferenceSize(this.sizeFor(model), this.limits, describe, (message) => new UnsupportedModelError(message));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/** The pipeline's state as it can be read, and what it asks of its owner. */
+import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
+import type { PreprocessParams } from "../contract/preprocessConfig.js";
+import type { StylizationError } from "../errors.js";
+
+/** What the capture side of the pipeline is doing. */
+export type PipelinePhase = "idle" | "captured" | "reading" | "inferring" | "stopped" | "disposed";
+
+/** A snapshot of the pipeline's state (`stylization.pipelineState`). */
+export interface PipelineState {
+    phase: PipelinePhase;
+    /** Whether the next rendered frame may be captured: a session, enabled, not frozen, not held. */
+    capturing: boolean;
+    /** Holds taken by work that needs the session between frames (diagnosis, still images). */
+    holds: number;
+    /** A result arrived and is presented on the next rendered frame. */
+    resultPending: boolean;
+    /** The composite has a stylized image to show. */
+    resultShown: boolean;
+}
+
+/** The inference size and the contract; the pipeline re-applies them between inferences when they change. */
+export interface FrameShape {
+    width: number;
+    height: number;
+    /** Compared by identity: give the same object while the contract is unchanged. */
+    params: PreprocessParams;
+}
+
+export interface FramePipelineOptions {
+    /** The frame to capture this frame (the composite post process's input), or null when there is none yet. */
+    getFrame: () => InternalTexture | null;
+    /** The shape wanted now. */
+    getShape: () => FrameShape;
+    onResult: (inferenceMs: number) => void;
+    onError: (error: StylizationError) => void;
+}
