@@ -86,7 +86,7 @@ export class Stylization {
             }
             this._composedAt = frame;
             try {
-                composite.stylized = this._enabled && this._pipeline.state.phase !== "stopped" ? this._pipeline.texture : undefined;
+                composite.stylized = this._enabled && this._pipeline.phase !== "stopped" ? this._pipeline.texture : undefined;
             } catch (error) {
                 composite.stylized = undefined;
                 this._pipeline.fail("composite", error);

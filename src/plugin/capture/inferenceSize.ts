@@ -28,26 +28,26 @@ export function inferenceLimits(engine: AbstractEngine): InferenceLimits {
 
 /**
  * Checks a size before anything of that size is allocated; `describe` says where it came from (a model's fixed input,
- * or the option) and `error` makes the error to throw.
+ * or the option; called only on a failure, as this runs on every capture) and `error` makes the error to throw.
  */
 export function checkInferenceSize(
     size: { width: number; height: number },
     limits: InferenceLimits,
-    describe: string,
+    describe: () => string,
     error: (message: string) => Error = (message) => new StylizationOptionsError(message)
 ): void {
     for (const side of ["width", "height"] as const) {
         const value = size[side];
         if (!Number.isInteger(value) || value < MinInferenceSide || value > limits.maxSide) {
             throw error(
-                `${describe}: an inference ${side} of ${value} pixels is outside ${MinInferenceSide}..${limits.maxSide} (the plugin's and this engine's limit)`
+                `${describe()}: an inference ${side} of ${value} pixels is outside ${MinInferenceSide}..${limits.maxSide} (the plugin's and this engine's limit)`
             );
         }
     }
     const bytes = 3 * size.width * size.height * 4;
     if (bytes > limits.maxTensorBytes) {
         throw error(
-            `${describe}: a ${size.width}x${size.height} tensor needs ${bytes} bytes, over this GPU's storage-buffer limit of ${limits.maxTensorBytes}`
+            `${describe()}: a ${size.width}x${size.height} tensor needs ${bytes} bytes, over this GPU's storage-buffer limit of ${limits.maxTensorBytes}`
         );
     }
 }
@@ -89,8 +89,8 @@ export class InferenceSizing {
     /** {@link sizeFor}, checked: a StylizationOptionsError when the option and the frame give a size the engine cannot hold. */
     public checkedSizeFor(model: ModelDescription | undefined): { width: number; height: number } {
         const size = this.sizeFor(model);
-        const frame = `${this._engine.getRenderWidth()}x${this._engine.getRenderHeight()}`;
-        checkInferenceSize(size, this.limits, `targetHeight ${this.targetHeight} on a ${frame} frame`);
+        const describe = () => `targetHeight ${this.targetHeight} on a ${this._engine.getRenderWidth()}x${this._engine.getRenderHeight()} frame`;
+        checkInferenceSize(size, this.limits, describe);
         return size;
     }
 
@@ -98,7 +98,7 @@ export class InferenceSizing {
     public checkModel(model: ModelDescription): void {
         if (model.fixedWidth !== undefined || model.fixedHeight !== undefined) {
             const fixed = `${model.fixedHeight ?? "H"}x${model.fixedWidth ?? "W"}`;
-            const describe = `model ${model.name} (input fixed to ${fixed})`;
+            const describe = () => `model ${model.name} (input fixed to ${fixed})`;
             checkInferenceSize(this.sizeFor(model), this.limits, describe, (message) => new UnsupportedModelError(message));
         }
     }

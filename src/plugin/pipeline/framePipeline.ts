@@ -77,6 +77,11 @@ export class FramePipeline {
         this._observers.push(holdWhileHidden(() => this.hold()));
     }
 
+    /** What the capture side is doing (without building a {@link state} object, for per-frame checks). */
+    public get phase(): PipelinePhase {
+        return this._phase;
+    }
+
     public get state(): PipelineState {
         return { phase: this._phase, capturing: this._canCapture(), holds: this._holds, resultPending: !!this._pending, resultShown: !!this._shown };
     }

@@ -10,8 +10,8 @@ const limits = { maxSide: 4096, maxTensorBytes: 128 * 1024 * 1024 };
 
 describe("checkInferenceSize", () => {
     test("accepts sizes within the plugin's range and the engine's limits", () => {
-        expect(() => checkInferenceSize({ width: 8, height: 8 }, limits, "x")).not.toThrow();
-        expect(() => checkInferenceSize({ width: 4096, height: 2048 }, limits, "x")).not.toThrow();
+        expect(() => checkInferenceSize({ width: 8, height: 8 }, limits, () => "x")).not.toThrow();
+        expect(() => checkInferenceSize({ width: 4096, height: 2048 }, limits, () => "x")).not.toThrow();
     });
 
     test.each([
@@ -20,9 +20,9 @@ describe("checkInferenceSize", () => {
         [{ width: Number.NaN, height: 64 }, /inference width of NaN/],
         [{ width: 4096, height: 4096 }, /needs 201326592 bytes, over this GPU's storage-buffer limit of 134217728/],
     ])("refuses %j naming the dimension and the limit", (size, message) => {
-        expect(() => checkInferenceSize(size, limits, "model m.onnx")).toThrow(StylizationOptionsError);
-        expect(() => checkInferenceSize(size, limits, "model m.onnx")).toThrow(message);
-        expect(() => checkInferenceSize(size, limits, "model m.onnx")).toThrow(/^model m\.onnx: /);
+        expect(() => checkInferenceSize(size, limits, () => "model m.onnx")).toThrow(StylizationOptionsError);
+        expect(() => checkInferenceSize(size, limits, () => "model m.onnx")).toThrow(message);
+        expect(() => checkInferenceSize(size, limits, () => "model m.onnx")).toThrow(/^model m\.onnx: /);
     });
 });
 
