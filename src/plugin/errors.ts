@@ -95,3 +95,14 @@ export function asStylizationError(error: unknown, fallback: (message: string, c
     const message = error instanceof Error ? error.message : String(error);
     return fallback(message, error);
 }
+
+/** Wraps an observer callback so that what it throws goes to `onError` instead of up into Babylon's render loop. */
+export function guarded(work: () => void, onError: (error: unknown) => void): () => void {
+    return () => {
+        try {
+            work();
+        } catch (error) {
+            onError(error);
+        }
+    };
+}

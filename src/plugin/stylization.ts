@@ -7,11 +7,12 @@ import type { Scene } from "@babylonjs/core/scene.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { Observable, type Observer } from "@babylonjs/core/Misc/observable.js";
 import { StylizationPostProcess } from "./composite/stylizationPostProcess.js";
+import { CompositeFeed } from "./composite/compositeFeed.js";
 import { exposeToBabylonInspector } from "./composite/babylonInspector.js";
 import type { PreprocessConfig } from "./contract/preprocessConfig.js";
 import { postprocessTensor, preprocessFrame, type RgbaFrame } from "./contract/cpuReference.js";
 import { diagnoseContract, type DiagnosisCandidate, type DiagnosisOptions } from "./diagnose/diagnoseContract.js";
-import { StylizationError, DeviceLostError, asStylizationError } from "./errors.js";
+import { StylizationError, DeviceLostError, InferenceError, asStylizationError, guarded } from "./errors.js";
 import type { ExecutionProviderOption } from "./infer/executionProvider.js";
 import type { StylizationSession } from "./infer/inferenceSession.js";
 import { openSession } from "./infer/openSession.js";
@@ -60,8 +61,7 @@ export class Stylization {
     private _modelToRestore: ModelDescription | undefined;
     private readonly _observers: Array<Pick<Observer<never>, "remove"> | null>;
     private readonly _inspector = new InspectorSlot();
-    /** The engine frame in which the composite last ran. */
-    private _composedAt = -1;
+    private readonly _feed: CompositeFeed;
 
     /** @internal use `scene.enableStylization`. */
     public constructor(
@@ -77,33 +77,26 @@ export class Stylization {
         Object.assign(this._postProcess.composite, { blend: options.blend, view: options.view, splitPosition: options.splitPosition });
         this._pipeline = this._createPipeline();
         exposeToBabylonInspector(this, this._postProcess);
-        this._postProcess.onApplyObservable.add(() => {
-            const composite = this._postProcess.composite;
-            const frame = scene.getEngine().frameId;
-            if (frame > this._composedAt + 1) {
-                // The camera was not drawn for a while (another one was active): its last result shows an old view.
-                this._pipeline.clearResult();
-            }
-            this._composedAt = frame;
-            try {
-                composite.stylized = this._enabled && this._pipeline.phase !== "stopped" ? this._pipeline.texture : undefined;
-            } catch (error) {
-                composite.stylized = undefined;
-                this._pipeline.fail("composite", error);
-            }
-        });
+        this._feed = new CompositeFeed(
+            this.camera,
+            this._postProcess,
+            () => this._pipeline,
+            () => this._enabled
+        );
         const engine = scene.getEngine();
+        // Like the pipeline's, these run inside Babylon's observers: a failure is reported, never thrown into the loop.
+        const report = (error: unknown) => this._reportError(asStylizationError(error, (message, cause) => new InferenceError(message, { cause })));
         this._observers = [
-            this.camera.onDisposeObservable.add(() => this.dispose()),
-            engine.onContextLostObservable.add(() => this._onDeviceLost()),
-            engine.onContextRestoredObservable.add(() => this._onDeviceRestored()),
+            this.camera.onDisposeObservable.add(guarded(() => this.dispose(), report)),
+            engine.onContextLostObservable.add(guarded(() => this._onDeviceLost(), report)),
+            engine.onContextRestoredObservable.add(guarded(() => this._onDeviceRestored(), report)),
         ];
     }
 
     private _createPipeline(): FramePipeline {
         const pipeline = new FramePipeline(this.scene, {
             // Only a frame this camera drew: while another camera is active, the input texture holds an old view.
-            getFrame: () => (this._composedAt === this.scene.getEngine().frameId ? (this._postProcess.inputTexture?.texture ?? null) : null),
+            getFrame: () => (this._feed.drawnThisFrame ? (this._postProcess.inputTexture?.texture ?? null) : null),
             getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params }),
             onResult: (inferenceMs) => this.onFrameStylizedObservable.notifyObservers({ inferenceMs, framesStylized: pipeline.counters.framesStylized }),
             onError: (error) => this._reportError(error),
@@ -326,6 +319,15 @@ export class Stylization {
     /** The last output tensor, NCHW float32, or undefined before the first result. */
     public readOutputTensor(): Promise<Float32Array | undefined> {
         return this._pipeline.readOutputTensor();
+    }
+
+    /**
+     * Drops the shown result and the one in flight, so the original frame shows until the next result. A camera cut
+     * (a turn of more than 45 degrees or a jump of more than 5% of the view depth between two frames) and switching
+     * the active camera away and back do this by themselves; call it for a cut they cannot see (a scene change).
+     */
+    public cut(): void {
+        this._pipeline.clearResult();
     }
 
     /** True when the composite currently shows a stylized image (false before the first result or while disabled). */

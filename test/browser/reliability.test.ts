@@ -211,6 +211,46 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
         await waitForStylizedFrames(demo.page, 1); // and a fresh one comes
     });
 
+    test("a camera cut (a turn of more than 45 degrees between two frames) or cut() drops the shown result; a small turn keeps it", async () => {
+        await enableIdentity();
+        const result = await demo.page.evaluate(async () => {
+            const { scene } = (window as any).demo;
+            const st = scene.stylization;
+            const camera = scene.activeCamera;
+            const frames = async (n: number) => {
+                for (let i = 0; i < n; i++) await new Promise((r) => scene.onAfterRenderObservable.addOnce(r));
+            };
+            const shownAgain = async () => {
+                while (!st.pipelineState.resultShown) await frames(1);
+            };
+            await shownAgain();
+            camera.rotation.y += 0.05; // about 3 degrees: motion, not a cut
+            await frames(1);
+            const smallTurn = st.pipelineState.resultShown;
+            camera.rotation.y += Math.PI;
+            await frames(1);
+            const bigTurn = st.pipelineState.resultShown;
+            await shownAgain();
+            st.cut();
+            const afterCut = st.pipelineState.resultShown;
+            await shownAgain();
+            return { smallTurn, bigTurn, afterCut };
+        });
+        expect(result).toEqual({ smallTurn: true, bigTurn: false, afterCut: false });
+    });
+
+    test("a detached ArrayBuffer as the model is an InvalidModelError that says it was transferred", async () => {
+        const error = await demo.page.evaluate(async () => {
+            const buffer = await (await fetch("test/models/identity.onnx")).arrayBuffer();
+            structuredClone(buffer, { transfer: [buffer] }); // as postMessage to a worker would
+            return (window as any).demo.scene.enableStylization(buffer, { executionProvider: "wasm" }).then(
+                () => "ok",
+                (e: Error) => `${e.name}: ${e.message}`
+            );
+        });
+        expect(error).toMatch(/^InvalidModelError: the ArrayBuffer given as the model is detached: it was transferred/);
+    });
+
     test.each([
         ["test/models/external-data.onnx", {}, /^UnsupportedModelError: .*external data files \(tensor "w" in "\.\.\/\.\.\/secrets\/weights\.bin"\)/],
         [

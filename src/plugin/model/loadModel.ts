@@ -1,4 +1,4 @@
-import { ModelDownloadError } from "../errors.js";
+import { InvalidModelError, ModelDownloadError } from "../errors.js";
 
 /** Where a model comes from: a URL (string or `URL`) or the bytes of an `.onnx` file. */
 export type ModelSource = string | URL | ArrayBuffer | Uint8Array;
@@ -30,6 +30,25 @@ export interface LoadModelOptions {
     stallTimeoutMs?: number;
 }
 
+/**
+ * A view of the model's buffer. A detached buffer (transferred to a worker or to onnxruntime's proxy, which takes
+ * ownership of what it is given) cannot be read: say so rather than "Cannot perform Construct".
+ */
+function viewOf(source: ArrayBuffer | Uint8Array): Uint8Array {
+    try {
+        const buffer = (source instanceof Uint8Array ? source.buffer : source) as ArrayBufferLike & { detached?: boolean };
+        if (buffer.detached) {
+            throw new TypeError("detached"); // browsers say so; elsewhere a detached buffer throws when viewed
+        }
+        return source instanceof Uint8Array ? source : new Uint8Array(source);
+    } catch (error) {
+        throw new InvalidModelError(
+            "the ArrayBuffer given as the model is detached: it was transferred (to a worker, or to onnxruntime, which takes ownership of what it runs), so its bytes are gone. Pass a copy (buffer.slice(0)) or keep the original.",
+            { cause: error }
+        );
+    }
+}
+
 function megabytes(bytes: number): string {
     return `${(bytes / 1e6).toFixed(1)} MB`;
 }
@@ -45,7 +64,7 @@ export async function loadModelBytes(source: ModelSource, options: LoadModelOpti
     const tooLarge = (size: number, url: string, status?: number) =>
         new ModelDownloadError(url, `model ${name} is ${megabytes(size)}, over the cap of ${megabytes(maxBytes)} (maxModelBytes)`, status);
     if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
-        const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+        const bytes = viewOf(source);
         if (bytes.byteLength > maxBytes) {
             throw tooLarge(bytes.byteLength, name);
         }

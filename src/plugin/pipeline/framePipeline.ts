@@ -25,7 +25,7 @@ import type { FramePresenter } from "../postprocess/framePresenter.js";
 import { TexturePresenter } from "../postprocess/texturePresenter.js";
 import { WebGpuPresenter } from "../postprocess/webgpuPresenter.js";
 import type { StylizationSession } from "../infer/inferenceSession.js";
-import { InferenceError, StylizationError, asStylizationError } from "../errors.js";
+import { InferenceError, StylizationError, asStylizationError, guarded } from "../errors.js";
 import { noStageTimes, type PipelineCounters, type StageTimes } from "./frameStats.js";
 import { holdWhileHidden } from "./pageVisibility.js";
 import type { FramePipelineOptions, FrameShape, PipelinePhase, PipelineState } from "./pipelineState.js";
@@ -62,17 +62,11 @@ export class FramePipeline {
         this._capture = createFrameCapture(this._engine);
         this._texturePresenter = new TexturePresenter(_scene);
         // Whatever throws inside Babylon's observers stops stylization, never the render loop.
-        const guarded = (stage: string, work: () => void) => () => {
-            try {
-                work();
-            } catch (error) {
-                this.fail(stage, error);
-            }
-        };
+        const stage = (name: string, work: () => void) => guarded(work, (error) => this.fail(name, error));
         this._observers = [
-            _scene.onBeforeRenderObservable.add(guarded("present", () => this._present())),
-            _scene.onAfterRenderObservable.add(guarded("capture", () => this._captureFrame())),
-            this._engine.onEndFrameObservable.add(guarded("inference", () => this._runZeroCopy())),
+            _scene.onBeforeRenderObservable.add(stage("present", () => this._present())),
+            _scene.onAfterRenderObservable.add(stage("capture", () => this._captureFrame())),
+            this._engine.onEndFrameObservable.add(stage("inference", () => this._runZeroCopy())),
         ];
         this._observers.push(holdWhileHidden(() => this.hold()));
     }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ModelDownloadError, StylizationError } from "../../../src/plugin/errors";
+import { InvalidModelError, ModelDownloadError, StylizationError } from "../../../src/plugin/errors";
 import { loadModelBytes, modelSourceName, type ModelLoadProgress } from "../../../src/plugin/model/loadModel";
 
 /** 200 KB of deterministic bytes, sent in 4 chunks with pauses so the client sees several reads. */
@@ -137,6 +137,16 @@ describe("loadModelBytes from a URL", () => {
         const e = await rejection(loadModelBytes(`${base}/model.onnx`, { signal: controller.signal }));
         expect(e).toBeInstanceOf(ModelDownloadError);
         expect((e as ModelDownloadError).status).toBeUndefined();
+    });
+});
+
+describe("loadModelBytes from a detached buffer", () => {
+    test("an ArrayBuffer that was transferred away is an InvalidModelError that says so", async () => {
+        const buffer = new ArrayBuffer(16);
+        structuredClone(buffer, { transfer: [buffer] }); // as postMessage to a worker would
+        const e = await rejection(loadModelBytes(buffer));
+        expect(e).toBeInstanceOf(InvalidModelError);
+        expect(e.message).toMatch(/^the ArrayBuffer given as the model is detached: it was transferred .* Pass a copy/);
     });
 });
 
