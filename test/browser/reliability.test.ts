@@ -298,3 +298,18 @@ test("the WebGL provider keeps a session per recent inference size instead of re
     expect(result.openAfter).toBe(result.open - 2); // both fixed-size sessions released with the handle
     await demo.page.close();
 });
+
+test("the WebGL2 readback leaves the console clean: no discarded readback shadow copies", async () => {
+    const demo = await openDemo(session, {
+        engine: "webgl",
+        scene: "test",
+        size: "64x64",
+        hud: "0",
+        height: "32",
+        ep: "wasm",
+        model: "test/models/identity.onnx",
+    });
+    await waitForStylizedFrames(demo.page, 20);
+    expect(demo.logs.filter((line) => /performance warning|READ-usage/i.test(line))).toEqual([]);
+    await demo.page.close();
+});

@@ -52,11 +52,7 @@ export class WebGlFrameCapture implements FrameCapture {
         this._width = width;
         this._height = height;
         this._rgba = new Float32Array(width * height * 4);
-        const gl = this._gl;
-        this._pbo ??= gl.createBuffer();
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this._pbo);
-        gl.bufferData(gl.PIXEL_PACK_BUFFER, this._rgba.byteLength, gl.STREAM_READ);
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+        this._pbo ??= this._gl.createBuffer(); // its storage is given at each readback
     }
 
     public dispatch(frame: InternalTexture): boolean {
@@ -71,6 +67,10 @@ export class WebGlFrameCapture implements FrameCapture {
         }
         this._engine.bindFramebuffer(target);
         gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this._pbo);
+        // Fresh storage for every readback: writing again into storage that Chromium shadow-copied for the previous
+        // readback discards that copy ("READ-usage buffer was written, then fenced, but written again before being
+        // read back") and costs a copy per frame; orphaning it was measured faster, with no warning.
+        gl.bufferData(gl.PIXEL_PACK_BUFFER, this._rgba.byteLength, gl.STREAM_READ);
         gl.readPixels(0, 0, this._width, this._height, gl.RGBA, gl.FLOAT, 0);
         gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
         this._engine.unBindFramebuffer(target);
