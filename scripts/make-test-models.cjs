@@ -186,6 +186,16 @@ write(
         outputs: [valueInfo("output", [1, 3, "H", "W"])],
     })
 );
+// An operator no execution provider knows: every provider fails to start a session.
+write(
+    "unknown-op.onnx",
+    encodeModel({
+        nodes: [node("Stylize", ["input"], ["output"])],
+        initializers: [],
+        inputs: [valueInfo("input", [1, 3, "H", "W"])],
+        outputs: [valueInfo("output", [1, 3, "H", "W"])],
+    })
+);
 const good = generator({ dims: [1, 3, "H", "W"], metadata: declared });
 write("truncated.onnx", good.subarray(0, Math.floor(good.length / 2)));
 fs.writeFileSync(path.join(outDir, "not-a-model.onnx"), "<!DOCTYPE html><html><body>404 Not Found</body></html>\n");

@@ -112,8 +112,8 @@ async function main(): Promise<void> {
 
     const { models, index } = modelList(params.model);
     const hardwareGpu = await api.hasHardwareWebGpu();
-    // On a software GPU (SwiftShader) the WebGPU provider is ~100x slower than wasm: keep the demo fluid.
-    const executionProvider = params.ep ?? (hardwareGpu ? "auto" : "wasm");
+    // auto never runs the WebGPU provider on a software GPU (SwiftShader), where it is ~100x slower than wasm.
+    const executionProvider = params.ep ?? "auto";
     const provider = await api.resolveExecutionProvider(engine, executionProvider).catch(() => "wasm");
     const hud = new Hud(engine, overlay);
     const controls = new StylizationControls(scene, {

@@ -13,7 +13,7 @@ import type { PreprocessConfig } from "./contract/preprocessConfig.js";
 import { postprocessTensor, preprocessFrame, type RgbaFrame } from "./contract/cpuReference.js";
 import { diagnoseContract, type DiagnosisCandidate, type DiagnosisOptions } from "./diagnose/diagnoseContract.js";
 import { StylizationError, DeviceLostError, InferenceError, asStylizationError, guarded } from "./errors.js";
-import type { ExecutionProviderOption } from "./infer/executionProvider.js";
+import type { ExecutionProviderOption, SkippedProvider } from "./infer/executionProvider.js";
 import type { StylizationSession } from "./infer/inferenceSession.js";
 import { openSession } from "./infer/openSession.js";
 import { InspectorSlot } from "./inspectorSlot.js";
@@ -50,6 +50,7 @@ export class Stylization {
     private _pipeline: FramePipeline;
     private _model: ModelDescription | undefined;
     private _session: StylizationSession | undefined;
+    private _skippedProviders: SkippedProvider[] = [];
     private readonly _preprocess: LivePreprocess;
     private _requestedProvider: ExecutionProviderOption;
     private _enabled: boolean;
@@ -145,7 +146,7 @@ export class Stylization {
             this._requestedProvider = options.executionProvider;
         }
         try {
-            const session = await openSession(this.scene.getEngine(), source, {
+            const { session, skipped } = await openSession(this.scene.getEngine(), source, {
                 ...options,
                 provider: this._requestedProvider,
                 // Checked before anything changes: a contract that cannot apply leaves the current model running.
@@ -163,6 +164,7 @@ export class Stylization {
             const model = session.model;
             this._model = model;
             this._session = session;
+            this._skippedProviders = skipped;
             this._preprocess.setDeclared(model.declared);
             this._pipeline.setSession(session);
             this._lastError = undefined;
@@ -302,7 +304,7 @@ export class Stylization {
     }
 
     public get stats(): StylizationStats {
-        const running = { executionProvider: this._session?.provider, zeroCopy: this._pipeline.zeroCopy };
+        const running = { executionProvider: this._session?.provider, zeroCopy: this._pipeline.zeroCopy, skippedProviders: this._skippedProviders };
         return stylizationStats(this._pipeline.counters, running, this._sizing.sizeFor(this._model));
     }
 

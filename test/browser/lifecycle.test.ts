@@ -228,6 +228,58 @@ describe("execution provider availability", () => {
     });
 });
 
+describe("auto: an ordered list of providers with fallback", () => {
+    test("on a software WebGPU adapter, auto on a WebGPU engine runs wasm, never the WebGPU EP, and says why", async () => {
+        const demo = await openDemo(session, { engine: "webgpu", scene: "test", size: "64x64", hud: "0", stylize: "0" });
+        const result = await demo.page.evaluate(async () => {
+            const { scene } = (window as any).demo;
+            const st = await scene.enableStylization("test/models/identity.onnx", { executionProvider: "auto", targetHeight: 32 });
+            return { provider: st.stats.executionProvider, zeroCopy: st.stats.zeroCopy, skipped: st.stats.skippedProviders };
+        });
+        expect(result).toMatchObject({ provider: "wasm", zeroCopy: false });
+        expect(result.skipped).toEqual([
+            { provider: "webgpu", reason: expect.stringMatching(/software one/) },
+            { provider: "webgl", reason: expect.stringMatching(/synchronously/) },
+        ]);
+        await demo.page.close();
+    });
+
+    test("when the first candidate fails to start, the next runs and stats keep the reason; one error names every reason when all fail", async () => {
+        const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
+        // An adapter that looks like hardware (so auto puts the WebGPU EP first) but cannot give onnxruntime a device.
+        await page.addInitScript(() => {
+            const fake = { info: { vendor: "acme", architecture: "gpu", device: "x1", description: "Acme X1" }, features: new Set(), limits: {} };
+            Object.defineProperty(Navigator.prototype, "gpu", {
+                get: () => ({ requestAdapter: async () => fake, getPreferredCanvasFormat: () => "bgra8unorm" }),
+                configurable: true,
+            });
+        });
+        await page.goto(`${session.baseUrl}/?engine=webgl&scene=test&size=64x64&hud=0&stylize=0`);
+        await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 120_000 });
+        const result = await page.evaluate(async () => {
+            const { scene } = (window as any).demo;
+            const st = await scene.enableStylization("test/models/identity.onnx", { executionProvider: "auto", targetHeight: 32 });
+            const running = { provider: st.stats.executionProvider, skipped: st.stats.skippedProviders };
+            scene.disableStylization();
+            // Every candidate failing: an operator that no provider has.
+            const failed = await scene.enableStylization("test/models/unknown-op.onnx", { executionProvider: "auto" }).then(
+                () => "ok",
+                (e: Error) => `${e.name}: ${e.message}`
+            );
+            return { running, failed };
+        });
+        expect(result.running.provider).toBe("wasm");
+        expect(result.running.skipped).toEqual([
+            { provider: "webgl", reason: expect.stringMatching(/synchronously/) },
+            { provider: "webgpu", reason: expect.stringMatching(/^failed to start: /) },
+        ]);
+        expect(result.failed).toMatch(
+            /^ExecutionProviderError: model unknown-op\.onnx: no execution provider could run it: .*\[webgpu\] failed to start: .*; \[wasm\] failed to start: /
+        );
+        await page.close();
+    });
+});
+
 describe("WebGPU zero-copy", () => {
     /** Counts GPUBuffer.mapAsync calls (every CPU readback of GPU data goes through it). */
     async function countMapsPerFrame(ep: string): Promise<{ maps: number; frames: number; stylized: number }> {

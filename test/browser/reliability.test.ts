@@ -18,6 +18,12 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
     let demo: DemoPage;
     beforeAll(async () => {
         demo = await openDemo(session, { engine, scene: "test", size: "64x64", hud: "0", stylize: "0" });
+        await demo.page.evaluate(() => {
+            const { scene } = (window as any).demo;
+            (window as any).renderedFrames = async (n: number) => {
+                for (let i = 0; i < n; i++) await new Promise((r) => scene.onAfterRenderObservable.addOnce(r));
+            };
+        });
     });
     afterAll(async () => {
         await demo?.page.close();
@@ -76,9 +82,7 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
             st.onErrorObservable.add((e: Error) => errors.push(`${e.name}: ${e.message}`));
             const patched = [st._pipeline, st._pipeline._capture, st._pipeline._texturePresenter, st._session];
             new Function("st", fault)(st);
-            const frames = async (n: number) => {
-                for (let i = 0; i < n; i++) await new Promise((r) => scene.onAfterRenderObservable.addOnce(r));
-            };
+            const frames = (window as any).renderedFrames;
             const started = engine.frameId;
             while (errors.length === 0 && engine.frameId - started < 600) await frames(1);
             await frames(10); // reported once, not every frame
@@ -129,9 +133,7 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
                 track(engine._gl, "createTexture", "deleteTexture", live.textures);
                 track(engine._gl, "createFramebuffer", "deleteFramebuffer", live.framebuffers);
             }
-            const frames = async (n: number) => {
-                for (let i = 0; i < n; i++) await new Promise((r) => scene.onAfterRenderObservable.addOnce(r));
-            };
+            const frames = (window as any).renderedFrames;
             const count = () => ({
                 buffers: live.buffers.size,
                 textures: live.textures.size,
@@ -162,9 +164,7 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
         const result = await demo.page.evaluate(async () => {
             const { scene } = (window as any).demo;
             const st = scene.stylization;
-            const frames = async (n: number) => {
-                for (let i = 0; i < n; i++) await new Promise((r) => scene.onAfterRenderObservable.addOnce(r));
-            };
+            const frames = (window as any).renderedFrames;
             const setHidden = (hidden: boolean) => {
                 Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
                 document.dispatchEvent(new Event("visibilitychange"));
@@ -190,9 +190,7 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
         const result = await demo.page.evaluate(async () => {
             const { scene } = (window as any).demo;
             const st = scene.stylization;
-            const frames = async (n: number) => {
-                for (let i = 0; i < n; i++) await new Promise((r) => scene.onAfterRenderObservable.addOnce(r));
-            };
+            const frames = (window as any).renderedFrames;
             const ours = scene.activeCamera;
             const other = new ours.constructor("other", ours.position.clone(), scene); // the test scene's FreeCamera
             const stylized = st.stats.framesStylized;
@@ -217,9 +215,7 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
             const { scene } = (window as any).demo;
             const st = scene.stylization;
             const camera = scene.activeCamera;
-            const frames = async (n: number) => {
-                for (let i = 0; i < n; i++) await new Promise((r) => scene.onAfterRenderObservable.addOnce(r));
-            };
+            const frames = (window as any).renderedFrames;
             const shownAgain = async () => {
                 while (!st.pipelineState.resultShown) await frames(1);
             };

@@ -33,17 +33,43 @@ export async function hasHardwareWebGpu(): Promise<boolean> {
     }
 }
 
+/** A provider `auto` did not choose, and why. */
+export interface SkippedProvider {
+    provider: ExecutionProvider;
+    reason: string;
+}
+
+/** The providers to try, in order, and those left out. */
+export interface ProviderPlan {
+    candidates: ExecutionProvider[];
+    skipped: SkippedProvider[];
+}
+
+const SoftwareAdapter = "the WebGPU adapter is a software one (SwiftShader, llvmpipe or a fallback adapter): its WebGPU EP runs far slower than wasm";
+
 /**
- * The provider `'auto'` stands for: zero-copy WebGPU on a WebGPU engine; on WebGL2 the WebGPU provider on its own
- * device when a hardware adapter exists (asynchronous download, fastest), else multi-threaded wasm in a worker. The
- * WebGL provider is never chosen automatically: it reads its outputs back synchronously and stalls the loop.
+ * What `'auto'` stands for, as an ordered list: on a WebGPU engine, zero-copy WebGPU on a hardware adapter, then wasm;
+ * on WebGL2, the WebGPU provider on its own device when a hardware adapter exists (asynchronous download, fastest),
+ * then multi-threaded wasm in a worker. A software adapter never gets the WebGPU EP (it is hundreds of times slower
+ * than wasm, and on the zero-copy path it shares, and stalls, the engine's queue). The WebGL provider is never chosen
+ * automatically: it reads its outputs back synchronously and stalls the loop. A provider named explicitly is the only
+ * candidate.
  */
-export async function resolveExecutionProvider(engine: AbstractEngine, requested: ExecutionProviderOption): Promise<ExecutionProvider> {
+export async function planExecutionProviders(engine: AbstractEngine, requested: ExecutionProviderOption): Promise<ProviderPlan> {
     if (requested !== "auto") {
-        return requested;
+        return { candidates: [requested], skipped: [] };
     }
-    if (engine.isWebGPU) {
-        return "webgpu";
+    const skipped: SkippedProvider[] = [
+        { provider: "webgl", reason: "auto never picks it: it reads its outputs back synchronously and stalls the render loop" },
+    ];
+    if (await hasHardwareWebGpu()) {
+        return { candidates: ["webgpu", "wasm"], skipped };
     }
-    return (await hasHardwareWebGpu()) ? "webgpu" : "wasm";
+    const why = engine.isWebGPU || (typeof navigator !== "undefined" && navigator.gpu) ? SoftwareAdapter : "this browser has no WebGPU";
+    return { candidates: ["wasm"], skipped: [{ provider: "webgpu", reason: why }, ...skipped] };
+}
+
+/** The first provider of {@link planExecutionProviders}: what `auto` runs unless that provider fails to start. */
+export async function resolveExecutionProvider(engine: AbstractEngine, requested: ExecutionProviderOption): Promise<ExecutionProvider> {
+    return (await planExecutionProviders(engine, requested)).candidates[0];
 }

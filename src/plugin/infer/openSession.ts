@@ -7,8 +7,9 @@ import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import { loadModelBytes, modelSourceName, type ModelSource } from "../model/loadModel.js";
 import type { ModelDownloadOptions } from "../options.js";
 import { describeModel, type ModelDescription } from "../model/modelContract.js";
-import { resolveExecutionProvider, type ExecutionProviderOption } from "./executionProvider.js";
+import { planExecutionProviders, type ExecutionProviderOption, type SkippedProvider } from "./executionProvider.js";
 import { StylizationSession } from "./inferenceSession.js";
+import { ExecutionProviderError } from "../errors.js";
 
 export interface OpenSessionOptions extends ModelDownloadOptions {
     provider: ExecutionProviderOption;
@@ -18,16 +19,37 @@ export interface OpenSessionOptions extends ModelDownloadOptions {
     check?: (model: ModelDescription) => void;
 }
 
+/** A session, and the providers that were not used for it, with why. */
+export interface OpenedSession {
+    session: StylizationSession;
+    skipped: SkippedProvider[];
+}
+
 /**
- * Opens `source` on `engine`. On a WebGPU engine the WebGPU provider runs on the engine's own device (zero-copy).
+ * Opens `source` on `engine`, trying the providers `options.provider` stands for in order: one that fails to start is
+ * skipped with its reason, and when all fail the error names every reason (a single provider's own error otherwise).
+ * On a WebGPU engine the WebGPU provider runs on the engine's own device (zero-copy).
  * @throws a StylizationError subclass naming the model and what to do
  */
-export async function openSession(engine: AbstractEngine, source: ModelSource, options: OpenSessionOptions): Promise<StylizationSession> {
+export async function openSession(engine: AbstractEngine, source: ModelSource, options: OpenSessionOptions): Promise<OpenedSession> {
     const { onProgress, maxModelBytes: maxBytes, downloadStallMs: stallTimeoutMs } = options;
     const bytes = await loadModelBytes(source, { onProgress, maxBytes, stallTimeoutMs });
     const model = describeModel(bytes, options.name ?? modelSourceName(source));
-    const provider = await resolveExecutionProvider(engine, options.provider);
-    const device = engine.isWebGPU && provider === "webgpu" ? (engine as WebGPUEngine)._device : undefined;
+    const { candidates, skipped } = await planExecutionProviders(engine, options.provider);
     options.check?.(model);
-    return StylizationSession.CreateAsync(model, { provider, device });
+    const failures: unknown[] = [];
+    for (const provider of candidates) {
+        const device = engine.isWebGPU && provider === "webgpu" ? (engine as WebGPUEngine)._device : undefined;
+        try {
+            return { session: await StylizationSession.CreateAsync(model, { provider, device }), skipped };
+        } catch (error) {
+            failures.push(error);
+            skipped.push({ provider, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` });
+        }
+    }
+    if (failures.length === 1) {
+        throw failures[0];
+    }
+    const reasons = skipped.map((s) => `[${s.provider}] ${s.reason}`).join("; ");
+    throw new ExecutionProviderError(options.provider, `model ${model.name}: no execution provider could run it: ${reasons}`, { cause: failures });
 }

@@ -1,4 +1,4 @@
-import type { ExecutionProvider } from "../infer/executionProvider.js";
+import type { ExecutionProvider, SkippedProvider } from "../infer/executionProvider.js";
 
 /** The stages a stylized frame's time is split into, in the order the frame passes through them. */
 export const StageNames = ["capture", "readback", "inference", "postprocess", "present"] as const;
@@ -40,6 +40,8 @@ export interface StylizationStats {
     executionProvider: ExecutionProvider | undefined;
     /** True when frames never leave the GPU (WebGPU engine + WebGPU provider). */
     zeroCopy: boolean;
+    /** The providers `auto` did not run the model on, and why (left out, or failed to start). */
+    skippedProviders: SkippedProvider[];
     inferenceWidth: number;
     inferenceHeight: number;
     /** Time from capture to result of the last stylized frame, in ms. */
@@ -62,11 +64,12 @@ export interface FrameStylizedEvent {
 /** A stylization's stats from its pipeline's counters, the session's provider and the inference size. */
 export function stylizationStats(
     counters: PipelineCounters,
-    running: { executionProvider: ExecutionProvider | undefined; zeroCopy: boolean },
+    running: { executionProvider: ExecutionProvider | undefined; zeroCopy: boolean; skippedProviders: SkippedProvider[] },
     size: { width: number; height: number }
 ): StylizationStats {
     return {
         ...running,
+        skippedProviders: running.skippedProviders.map((s) => ({ ...s })),
         inferenceWidth: size.width,
         inferenceHeight: size.height,
         lastInferenceMs: counters.lastInferenceMs,
