@@ -55,6 +55,7 @@ export class Stylization {
     private _requestedProvider: ExecutionProviderOption;
     private _enabled: boolean;
     private _loadToken = 0;
+    private _download: AbortController | undefined;
     private _disposed = false;
     private _lastError: StylizationError | undefined;
     private _released: Promise<void> | undefined;
@@ -142,6 +143,8 @@ export class Stylization {
      */
     public async setModel(source: ModelSource, options: SetModelOptions = {}): Promise<void> {
         const token = ++this._loadToken;
+        this._download?.abort(); // a newer model wins: the older download stops
+        const download = (this._download = new AbortController());
         if (options.executionProvider) {
             this._requestedProvider = options.executionProvider;
         }
@@ -149,6 +152,7 @@ export class Stylization {
             const { session, skipped } = await openSession(this.scene.getEngine(), source, {
                 ...options,
                 provider: this._requestedProvider,
+                signal: download.signal,
                 // Checked before anything changes: a contract that cannot apply leaves the current model running.
                 check: (model) => {
                     this._preprocess.resolveFor(model.declared);
@@ -156,13 +160,12 @@ export class Stylization {
                 },
             });
             await this._pipeline.whenIdle();
-            if (token !== this._loadToken || this._disposed) {
-                await session.dispose(); // a newer setModel or a dispose won
+            if (token !== this._loadToken) {
+                await session.dispose(); // a newer setModel or a dispose (which bumps the token) won
                 return;
             }
             const previous = this._session;
-            const model = session.model;
-            this._model = model;
+            const model = (this._model = session.model);
             this._session = session;
             this._skippedProviders = skipped;
             this._preprocess.setDeclared(model.declared);
@@ -174,10 +177,11 @@ export class Stylization {
             }
             this.onModelReadyObservable.notifyObservers(model);
         } catch (error) {
-            const typed = asStylizationError(error, (message, cause) => new StylizationError(message, { cause }));
-            if (token === this._loadToken) {
-                this._reportError(typed);
+            if (token !== this._loadToken) {
+                return; // a newer setModel or a dispose won, and stopped this download: nothing to report
             }
+            const typed = asStylizationError(error, (message, cause) => new StylizationError(message, { cause }));
+            this._reportError(typed);
             throw typed;
         }
     }
@@ -324,9 +328,8 @@ export class Stylization {
     }
 
     /**
-     * Drops the shown result and the one in flight, so the original frame shows until the next result. A camera cut
-     * (a turn of more than 45 degrees or a jump of more than 5% of the view depth between two frames) and switching
-     * the active camera away and back do this by themselves; call it for a cut they cannot see (a scene change).
+     * Drops the shown result and the one in flight (the original shows until the next result): for a scene change.
+     * Camera cuts and switching the active camera away and back do this by themselves (see CameraCutDetector).
      */
     public cut(): void {
         this._pipeline.clearResult();
@@ -382,6 +385,7 @@ export class Stylization {
         this._disposed = true;
         this._loadToken++;
         this._observers.forEach((observer) => observer?.remove());
+        this._download?.abort();
         this._inspector.dispose();
         this._postProcess.dispose(this.camera);
         const session = this._session;

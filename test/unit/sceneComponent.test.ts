@@ -125,6 +125,16 @@ describe("enable / disable on a NullEngine", () => {
         for (let i = 0; i < 3; i++) scene.render(); // the loop goes on
     });
 
+    test("disabling while the model downloads stops the download; a newer setModel stops the older one", async () => {
+        const { handle } = await enablePending();
+        void handle.setModel("newer.onnx").catch(() => undefined);
+        await Promise.resolve();
+        const signals = fetchSpy.mock.calls.map(([, init]) => (init as RequestInit).signal as AbortSignal);
+        expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
+        scene.disableStylization();
+        expect(signals[1].aborted).toBe(true);
+    });
+
     test("while the model loads, the handle is there with its post process", async () => {
         const { handle } = await enablePending();
         expect(scene.stylization).toBe(handle);

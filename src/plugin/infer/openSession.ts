@@ -15,6 +15,8 @@ export interface OpenSessionOptions extends ModelDownloadOptions {
     provider: ExecutionProviderOption;
     /** Name used in messages. @defaultValue the URL's file name */
     name?: string;
+    /** Aborts the download (a newer model, or the handle's disposal). */
+    signal?: AbortSignal;
     /** Called with the model's description before the session is created; throw to refuse the model. */
     check?: (model: ModelDescription) => void;
 }
@@ -33,7 +35,7 @@ export interface OpenedSession {
  */
 export async function openSession(engine: AbstractEngine, source: ModelSource, options: OpenSessionOptions): Promise<OpenedSession> {
     const { onProgress, maxModelBytes: maxBytes, downloadStallMs: stallTimeoutMs } = options;
-    const bytes = await loadModelBytes(source, { onProgress, maxBytes, stallTimeoutMs });
+    const bytes = await loadModelBytes(source, { onProgress, maxBytes, stallTimeoutMs, signal: options.signal });
     const model = describeModel(bytes, options.name ?? modelSourceName(source));
     const { candidates, skipped } = await planExecutionProviders(engine, options.provider);
     options.check?.(model);

@@ -73,13 +73,16 @@ export async function loadModelBytes(source: ModelSource, options: LoadModelOpti
     const url = source.toString();
     // One controller aborts on the caller's signal or on a stall; the timer restarts with every chunk received.
     const controller = new AbortController();
-    const abort = () => controller.abort(options.signal?.reason);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const abort = () => {
+        clearTimeout(timer);
+        controller.abort(options.signal?.reason);
+    };
     if (options.signal?.aborted) {
         abort();
     }
     options.signal?.addEventListener("abort", abort);
     let stalled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const watch = () => {
         clearTimeout(timer);
         timer = setTimeout(() => {
@@ -93,7 +96,9 @@ export async function loadModelBytes(source: ModelSource, options: LoadModelOpti
                   cause: error,
               })
             : undefined;
-    watch();
+    if (!controller.signal.aborted) {
+        watch();
+    }
     try {
         let response: Response;
         try {
