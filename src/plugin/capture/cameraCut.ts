@@ -19,15 +19,21 @@ export class CameraCutDetector {
     public check(): boolean {
         const m = this._camera.getViewMatrix().m;
         const p = this._camera.globalPosition;
-        const [fx, fy, fz] = [m[2], m[6], m[10]]; // the view's forward axis in world space
-        const length = Math.hypot(fx, fy, fz) || 1;
+        const length = Math.hypot(m[2], m[6], m[10]) || 1; // the view's forward axis in world space
+        const fx = m[2] / length;
+        const fy = m[6] / length;
+        const fz = m[10] / length;
         const f = this._forward;
         const q = this._position;
-        const turned = (f[0] * fx + f[1] * fy + f[2] * fz) / length < MaxTurnCos;
+        const turned = f[0] * fx + f[1] * fy + f[2] * fz < MaxTurnCos;
         const moved = Math.hypot(p.x - q[0], p.y - q[1], p.z - q[2]) > MaxMoveOfDepth * (this._camera.maxZ - this._camera.minZ);
         const cut = this._seen && (turned || moved);
-        f.set([fx / length, fy / length, fz / length]);
-        q.set([p.x, p.y, p.z]);
+        f[0] = fx;
+        f[1] = fy;
+        f[2] = fz;
+        q[0] = p.x;
+        q[1] = p.y;
+        q[2] = p.z;
         this._seen = true;
         return cut;
     }
