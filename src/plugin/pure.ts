@@ -19,3 +19,4 @@ export { StylizationPostProcess, ThinStylizationComposite } from "./composite/st
 export { StageNames, type StageName, type StageTimes } from "./pipeline/frameStats.js";
 export type { PipelinePhase, PipelineState } from "./pipeline/pipelineState.js";
 export type { InspectorModelEntry, InspectorOptions, StylizationInspector } from "./panel/index.js";
+export { loadOrtWasm, loadOrtWebGpu, loadOrtWebGl, wasmThreadCount, type OrtModule } from "./infer/ortRuntime.js";
