@@ -7,11 +7,10 @@
  *
  * Everything here is SwiftShader on 2 CPU cores: compare ratios within one run, not absolute times.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import * as ort from "onnxruntime-node";
-import { openBrowser, openDemo, type BrowserSession } from "../test/browser/chromium";
+import { openDemo, type BrowserSession } from "../test/browser/chromium";
+import { median, nodeMedianRun, runCases, writeReport } from "./benchTools";
 import { StageNames, type StageName } from "../src/plugin/pipeline/frameStats";
 
 const Seconds = Number(process.env.BENCH_SECONDS ?? 6);
@@ -64,19 +63,6 @@ async function frameIntervals(page: import("playwright-core").Page, seconds: num
     );
 }
 
-async function nodeReference(height: number, width: number): Promise<number> {
-    const session = await ort.InferenceSession.create(path.join(here, "..", Model), { intraOpNumThreads: 2 });
-    const input = new ort.Tensor("float32", new Float32Array(3 * height * width).fill(0.1), [1, 3, height, width]);
-    const times: number[] = [];
-    for (let i = 0; i < 7; i++) {
-        const t = performance.now();
-        await session.run({ input });
-        times.push(performance.now() - t);
-    }
-    await session.release();
-    return times.sort((a, b) => a - b)[3];
-}
-
 async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Promise<string> {
     const demo = await openDemo(session, { engine: c.engine, ep: c.ep, height: String(c.height), hud: "0", model: Model });
     const error = await demo.page.evaluate(() => (window as any).demo.error);
@@ -103,11 +89,10 @@ async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Pr
     const after = await demo.page.evaluate(() => ({ ...(window as any).demo.stylization.stats }));
     inferTimes.push(...(await demo.page.evaluate(() => (window as any).__infer as number[])));
     const stages: Array<Record<StageName, number>> = await demo.page.evaluate(() => (window as any).__stages);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
     const stageText = StageNames.map((k) => median(stages.map((s) => s[k])).toFixed(1)).join(" / ");
     await demo.page.close();
     const medianInfer = median(inferTimes);
-    const native = await nodeReference(after.inferenceHeight, after.inferenceWidth);
+    const native = await nodeMedianRun(path.join(here, "..", Model), after.inferenceWidth, after.inferenceHeight);
     const stylized = after.framesStylized - before.framesStylized;
     const skipped = after.framesSkipped - before.framesSkipped;
     const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
@@ -115,18 +100,8 @@ async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Pr
 }
 
 async function main(): Promise<void> {
-    const session = await openBrowser();
-    const rows: string[] = [];
-    try {
-        for (const c of Cases) {
-            const row = await benchCase(session, c);
-            console.log(row);
-            rows.push(row);
-        }
-    } finally {
-        await session.close();
-    }
-    const report = [
+    const rows = await runCases(Cases, benchCase);
+    writeReport("pipeline", [
         `# Pipeline benchmark`,
         ``,
         `${new Date().toISOString()} · model \`${Model}\` · demo level, 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
@@ -136,11 +111,7 @@ async function main(): Promise<void> {
         `|---|---|---|---|---|---|---|---|---|---|`,
         ...rows,
         ``,
-    ].join("\n");
-    const out = path.join(here, "report", "pipeline.md");
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, report);
-    console.log(`\nwrote ${path.relative(process.cwd(), out)}`);
+    ]);
 }
 
 main().catch((error) => {

@@ -6,11 +6,10 @@
  *
  *   npm run bench:throughput      (needs the demo built; BENCH_SECONDS per case, default 12)
  */
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import * as ort from "onnxruntime-node";
-import { openBrowser, openDemo, type BrowserSession } from "../test/browser/chromium";
+import { openDemo, type BrowserSession } from "../test/browser/chromium";
+import { median, nodeMedianRun, runCases, writeReport } from "./benchTools";
 
 const Seconds = Number(process.env.BENCH_SECONDS ?? 12);
 const Model = "models/oil-tiny.onnx";
@@ -20,22 +19,6 @@ const Cases: Array<{ engine: "webgl" | "webgpu"; ep: "wasm"; height: number }> =
     { engine: "webgpu", ep: "wasm", height: 192 },
 ];
 const here = path.dirname(fileURLToPath(import.meta.url));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-async function nodeRun(width: number, height: number): Promise<number> {
-    const session = await ort.InferenceSession.create(path.join(here, "..", Model), { intraOpNumThreads: 2 });
-    const feeds = () => ({ [session.inputNames[0]]: new ort.Tensor("float32", new Float32Array(3 * width * height).fill(0.1), [1, 3, height, width]) });
-    await session.run(feeds());
-    const times: number[] = [];
-    for (let i = 0; i < 9; i++) {
-        const started = performance.now();
-        await session.run(feeds());
-        times.push(performance.now() - started);
-    }
-    await session.release();
-    return median(times);
-}
-
 async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Promise<string> {
     const demo = await openDemo(session, { engine: c.engine, ep: c.ep, height: String(c.height), hud: "0", model: Model, frame: "600" });
     await demo.page.evaluate("window.__name = (f) => f"); // tsx keeps function names with a helper the page lacks
@@ -79,25 +62,15 @@ async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Pr
     const pureMs = median(pure);
     const inferenceMs = median(plugin.inference);
     const periodMs = median(plugin.arrivals.slice(1).map((t, i) => t - plugin.arrivals[i]));
-    const nodeMs = await nodeRun(plugin.width, plugin.height);
+    const nodeMs = await nodeMedianRun(path.join(here, "..", Model), plugin.width, plugin.height);
     const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
     const r = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
     return `| ${c.engine} | ${plugin.provider} | ${plugin.width}x${plugin.height} | ${f(pureMs)} | ${f(inferenceMs)} (${r(inferenceMs / pureMs)}x) | ${f(periodMs)} (${r(periodMs / pureMs)}x) | ${plugin.inference.length} | ${f(nodeMs)} (wasm ${r(pureMs / nodeMs)}x) |`;
 }
 
 async function main(): Promise<void> {
-    const session = await openBrowser();
-    const rows: string[] = [];
-    try {
-        for (const c of Cases) {
-            const row = await benchCase(session, c);
-            console.log(row);
-            rows.push(row);
-        }
-    } finally {
-        await session.close();
-    }
-    const report = [
+    const rows = await runCases(Cases, benchCase);
+    writeReport("throughput", [
         "# Throughput benchmark",
         "",
         `${new Date().toISOString()} · \`${Model}\` on path frame 600 of the demo level, 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
@@ -107,11 +80,7 @@ async function main(): Promise<void> {
         "|---|---|---|---|---|---|---|---|",
         ...rows,
         "",
-    ].join("\n");
-    const out = path.join(here, "report", "throughput.md");
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, report);
-    console.log(report);
+    ]);
 }
 
 main().catch((error) => {
