@@ -100,7 +100,7 @@ export class Stylization {
             // Only a frame this camera drew: while another camera is active, the input texture holds an old view.
             getFrame: () => (this._feed.drawnThisFrame ? (this._postProcess.inputTexture?.texture ?? null) : null),
             getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params }),
-            onResult: (inferenceMs) => this.onFrameStylizedObservable.notifyObservers({ inferenceMs, framesStylized: pipeline.counters.framesStylized }),
+            onResult: (event) => this.onFrameStylizedObservable.notifyObservers(event),
             onError: (error) => this._reportError(error),
         });
         pipeline.enabled = this._enabled;

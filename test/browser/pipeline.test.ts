@@ -138,6 +138,53 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         await demo.page.evaluate(() => ((window as any).demo.stylization.targetHeight = 64));
     });
 
+    test("the result shown is the frame captured for it: frames tagged with their index, tensors and screen decoded", async () => {
+        // Each rendered frame is tagged by the brightness of the whole picture: emissive k = (frameId mod 16) / 15.
+        // The identity model passes the tag through; the white quadrant (250/255 x k) decodes it back.
+        await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[0,1]" });
+        const samples = await demo.page.evaluate(async (size) => {
+            const { scene, engine, stylization: st } = (window as any).demo;
+            const material = scene.getMaterialByName("quadrants");
+            const tagger = scene.onBeforeRenderObservable.add(() => {
+                const k = (engine.frameId % 16) / 15;
+                material.emissiveColor.set(k, k, k);
+            });
+            const white = (size - 4) * size + (size - 4); // bottom-right quadrant, rows top-down
+            const decode = (v: number) => Math.round((v / (250 / 255)) * 15);
+            const results: Array<{ frameId: number; input: number; output: number; events: number[] }> = [];
+            for (let i = 0; i < 4; i++) {
+                const events: number[] = [];
+                const observer = st.onFrameStylizedObservable.add((e: { frameId: number }) => events.push(e.frameId));
+                st.frozen = false;
+                const target = st.stats.framesStylized + 3;
+                while (st.stats.framesStylized < target) {
+                    await new Promise((r) => setTimeout(r, 10));
+                }
+                st.frozen = true;
+                const [input, output] = await Promise.all([st.readInputTensor(), st.readOutputTensor()]);
+                st.onFrameStylizedObservable.remove(observer);
+                results.push({ frameId: st.stats.resultFrameId, input: decode(input[white]), output: decode(output[white]), events });
+            }
+            scene.onBeforeRenderObservable.remove(tagger);
+            material.emissiveColor.set(1, 1, 1);
+            return results;
+        }, Size);
+        for (const { frameId, input, output, events } of samples) {
+            expect(input).toBe(frameId % 16);
+            expect(output).toBe(frameId % 16);
+            // Results arrive in capture order, each from a later frame, and the last announced is the one read.
+            expect(events.every((id, i) => i === 0 || id > events[i - 1])).toBe(true);
+            expect(events[events.length - 1]).toBe(frameId);
+        }
+        // On screen: the presented result is that frame (the live frames around it carry other tags).
+        await waitForFrames(demo.page, 3);
+        const screen = await screenPixels(demo.page, Size, Size);
+        const last = samples[samples.length - 1].frameId % 16;
+        expect(Math.round((screen[((Size - 4) * Size + (Size - 4)) * 4] / 250) * 15)).toBe(last);
+        await demo.page.evaluate(() => ((window as any).demo.stylization.frozen = false));
+        await waitForStylizedFrames(demo.page, 1);
+    });
+
     test("a generator's output and on-screen pixels equal onnxruntime-node's for the same input", async () => {
         await demo.page.evaluate((m) => (window as any).demo.stylization.setModel(`test/models/${m}`), generator);
         await stylizeWith(demo.page, {});

@@ -1,15 +1,16 @@
 /**
- * The frame's path through the stages, as an explicit state machine. The render loop never waits for the network:
- *   onAfterRender   capture + preprocess the frame (GPU) when the pipeline is idle; a frame rendered meanwhile is skipped
+ * The frame's path through the stages. The render loop never waits for the network:
+ *   onAfterRender   capture + preprocess the frame (GPU)
  *   onEndFrame      (zero-copy) run the network on the input buffer Babylon has just submitted
  *   later           the result arrives; the next onBeforeRender presents it (GPU dispatch or texture upload)
  * At most one inference is in flight and the newest finished result is shown.
  *
- *            capture (zero-copy)          onEndFrame
- *   idle ──────────────────────► captured ──────────► inferring ──► idle (result pending → shown next frame)
- *     │   capture (readback)                            ▲
- *     └───────────────────────► reading ────────────────┘
- *   any failure ──► stopped (the scene renders the original) until a new session or a re-enable
+ * Zero-copy (one input buffer on the GPU queue): capture only when nothing is in flight.
+ *   idle ──capture──► captured ──onEndFrame──► inferring ──► idle (result pending → shown next frame)
+ * Readback (a CPU provider): ReadbackLanes overlap the next frame's capture and readback with the current inference.
+ * The phase names the furthest stage in flight.
+ * Any failure ──► stopped (the scene renders the original) until a new session or a re-enable; work in flight
+ * finishes and its result is dropped (it belongs to an older generation).
  */
 import type { Scene } from "@babylonjs/core/scene.js";
 import type { Observer } from "@babylonjs/core/Misc/observable.js";
@@ -18,7 +19,6 @@ import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import type { Engine } from "@babylonjs/core/Engines/engine.js";
 import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
 import { packParams } from "../contract/shaderParams.js";
-import type { PreprocessParams } from "../contract/preprocessConfig.js";
 import { createFrameCapture } from "../capture/createFrameCapture.js";
 import type { FrameCapture } from "../capture/frameCapture.js";
 import type { FramePresenter } from "../postprocess/framePresenter.js";
@@ -27,11 +27,19 @@ import { WebGpuPresenter } from "../postprocess/webgpuPresenter.js";
 import type { StylizationSession } from "../infer/inferenceSession.js";
 import { InferenceError, StylizationError, asStylizationError, guarded } from "../errors.js";
 import { noStageTimes, type PipelineCounters, type StageTimes } from "./frameStats.js";
+import { ReadbackLanes, type CpuFrame } from "./readbackLanes.js";
 import { holdWhileHidden } from "./pageVisibility.js";
 import type { FramePipelineOptions, FrameShape, PipelinePhase, PipelineState } from "./pipelineState.js";
 
 export class FramePipeline {
-    public readonly counters: PipelineCounters = { framesStylized: 0, framesSkipped: 0, lastInferenceMs: 0, totalInferenceMs: 0, lastStages: noStageTimes() };
+    public readonly counters: PipelineCounters = {
+        framesStylized: 0,
+        framesSkipped: 0,
+        lastInferenceMs: 0,
+        totalInferenceMs: 0,
+        lastStages: noStageTimes(),
+        resultFrameId: -1,
+    };
     /** When true, no new frame is captured and the last result stays on screen. */
     public frozen = false;
 
@@ -39,7 +47,9 @@ export class FramePipeline {
     private readonly _capture: FrameCapture;
     private readonly _texturePresenter: TexturePresenter;
     private _gpuPresenter: WebGpuPresenter | undefined;
-    private _phase: PipelinePhase = "idle";
+    private _status: "running" | "stopped" | "disposed" = "running";
+    /** Bumped when in-flight results must not be shown (failure, cleared result, disposal). */
+    private _generation = 0;
     private _enabled = true;
     private _holds = 0;
     private _session: StylizationSession | undefined;
@@ -47,11 +57,12 @@ export class FramePipeline {
     /** The presenter holding a result not yet presented, and the one whose image the composite shows. */
     private _pending: FramePresenter | undefined;
     private _shown: FramePresenter | undefined;
-    /** Resolves when the work in flight has settled; undefined when none is. */
-    private _inFlight: { done: Promise<void>; settle: () => void; stale: boolean; tracked: boolean } | undefined;
-    /** Stage times of the inference in flight, published when it completes. */
-    private _stages: StageTimes = noStageTimes();
-    private _inputCpu = new Float32Array(0);
+    /** Zero-copy: a frame captured into the input buffer, to run in onEndFrame. */
+    private _captured: { frameId: number; capturedAt: number; generation: number; stages: StageTimes } | undefined;
+    /** Zero-copy: an inference in flight. */
+    private _inferring = false;
+    private readonly _lanes: ReadbackLanes;
+    private _idleWaiters: Array<() => void> = [];
     private readonly _observers: Array<Pick<Observer<never>, "remove"> | null>;
 
     public constructor(
@@ -61,6 +72,15 @@ export class FramePipeline {
         this._engine = _scene.getEngine();
         this._capture = createFrameCapture(this._engine);
         this._texturePresenter = new TexturePresenter(_scene);
+        this._lanes = new ReadbackLanes(
+            {
+                isCurrent: (item) => this._isCurrent(item),
+                published: (item) => this._published(item, this._texturePresenter),
+                failed: (error) => this._workFailed(error),
+                settled: () => this._checkIdle(),
+            },
+            this._texturePresenter
+        );
         // Whatever throws inside Babylon's observers stops stylization, never the render loop.
         const stage = (name: string, work: () => void) => guarded(work, (error) => this.fail(name, error));
         this._observers = [
@@ -71,13 +91,24 @@ export class FramePipeline {
         this._observers.push(holdWhileHidden(() => this.hold()));
     }
 
-    /** What the capture side is doing (without building a {@link state} object, for per-frame checks). */
+    /** What the pipeline is doing: the furthest stage in flight (without building a {@link state} object). */
     public get phase(): PipelinePhase {
-        return this._phase;
+        if (this._status !== "running") {
+            return this._status;
+        }
+        const lanes = this._lanes.state;
+        return this._captured ? "captured" : this._inferring || lanes.inferring ? "inferring" : lanes.reading || lanes.ready ? "reading" : "idle";
     }
 
     public get state(): PipelineState {
-        return { phase: this._phase, capturing: this._canCapture(), holds: this._holds, resultPending: !!this._pending, resultShown: !!this._shown };
+        return {
+            phase: this.phase,
+            capturing: this._canCapture(),
+            holds: this._holds,
+            inFlight: { ...this._lanes.state, inferring: this._lanes.state.inferring || this._inferring || !!this._captured },
+            resultPending: !!this._pending,
+            resultShown: !!this._shown,
+        };
     }
 
     /** Whether frames are captured. Enabling again also restarts a pipeline stopped by a failure. */
@@ -86,8 +117,8 @@ export class FramePipeline {
     }
     public set enabled(value: boolean) {
         this._enabled = value;
-        if (value && this._phase === "stopped") {
-            this._phase = "idle";
+        if (value && this._status === "stopped") {
+            this._status = "running";
         }
     }
 
@@ -136,33 +167,48 @@ export class FramePipeline {
     public setSession(session: StylizationSession | undefined): void {
         this._session = session;
         this._applied = undefined; // rebind the buffers for the new session
-        if (this._phase === "stopped") {
-            this._phase = "idle";
+        if (this._status === "stopped") {
+            this._status = "running";
         }
     }
 
-    /** Resolves when no inference is in flight. */
+    private _isIdle(): boolean {
+        return !this._captured && !this._inferring && this._lanes.idle;
+    }
+
+    /** Resolves when nothing is in flight; capturing pauses meanwhile (overlapping frames would never leave a gap). */
     public whenIdle(): Promise<void> {
-        return this._inFlight?.done ?? Promise.resolve();
+        if (this._isIdle()) {
+            return Promise.resolve();
+        }
+        const release = this.hold();
+        return new Promise((resolve) => this._idleWaiters.push(() => (release(), resolve())));
     }
 
-    /** Reads the last captured input tensor (NCHW) back to the CPU, for tests, statistics and diagnosis. */
-    public async readInputTensor(): Promise<Float32Array> {
-        await this.whenIdle();
-        if (this.zeroCopy && this._applied) {
-            const out = new Float32Array(3 * this._applied.width * this._applied.height);
-            return (await this._capture.read(out)) ?? out;
+    private _checkIdle(): void {
+        if (this._isIdle()) {
+            const waiters = this._idleWaiters;
+            this._idleWaiters = [];
+            waiters.forEach((resume) => resume());
         }
-        return this._inputCpu.slice();
+    }
+
+    /** Reads the input tensor (NCHW) of the last result back to the CPU, for tests, statistics and diagnosis. */
+    public readInputTensor(): Promise<Float32Array> {
+        return this.betweenFrames("readInputTensor", async () => {
+            if (this.zeroCopy && this._applied) {
+                const out = new Float32Array(3 * this._applied.width * this._applied.height);
+                return (await this._capture.read(out)) ?? out;
+            }
+            return this._lanes.resultInput?.slice() ?? new Float32Array(0);
+        });
     }
 
     /** Reads the last output tensor (NCHW) back to the CPU. */
-    public async readOutputTensor(): Promise<Float32Array | undefined> {
-        await this.whenIdle();
-        if (this.zeroCopy && this._gpuPresenter) {
-            return this._gpuPresenter.readOutput();
-        }
-        return this._texturePresenter.output?.slice();
+    public readOutputTensor(): Promise<Float32Array | undefined> {
+        return this.betweenFrames("readOutputTensor", async () => {
+            return this.zeroCopy ? this._gpuPresenter?.readOutput() : this._texturePresenter.output?.slice();
+        });
     }
 
     /**
@@ -170,36 +216,34 @@ export class FramePipeline {
      * typed error it was or as an `InferenceError` naming the stage. `enabled = true` or a new session restarts it.
      */
     public fail(stage: string, error: unknown): void {
-        if (this._phase === "stopped" || this._isDisposed()) {
+        if (!this._stop()) {
             return;
-        }
-        const inFlight = this._inFlight;
-        if (inFlight && !inFlight.tracked) {
-            this._settle("stopped"); // begun, but nothing asynchronous started: nothing to wait for
-        } else {
-            this._phase = "stopped"; // the work in flight finishes, and its result is dropped
-            if (inFlight) {
-                inFlight.stale = true;
-            }
         }
         const message = `stylization stopped: the ${stage} stage failed: ${error instanceof Error ? error.message : String(error)}`;
         this._options.onError(asStylizationError(error, (_, cause) => new InferenceError(message, { cause })));
     }
 
+    /** Goes to stopped, dropping what was captured and not yet run; false when already stopped or disposed. */
+    private _stop(): boolean {
+        if (this._status !== "running") {
+            return false;
+        }
+        this._status = "stopped";
+        this._generation++; // the work in flight finishes, and its result is dropped
+        this._captured = undefined; // recorded but never handed to onnxruntime: nothing to wait for
+        this._lanes.dropReady();
+        this._checkIdle();
+        return true;
+    }
+
     /** Forgets the shown result (the composite shows the original until the next one). */
     public clearResult(): void {
         this._pending = this._shown = undefined;
-        if (this._inFlight) {
-            this._inFlight.stale = true; // captured before: never shown
-        }
-    }
-
-    private _isDisposed(): boolean {
-        return this._phase === "disposed";
+        this._generation++; // captured before: never shown
     }
 
     private _canCapture(): boolean {
-        return this._enabled && !this.frozen && this._holds === 0 && !!this._session && this._phase !== "stopped" && this._phase !== "disposed";
+        return this._enabled && !this.frozen && this._holds === 0 && !!this._session && this._status === "running";
     }
 
     /** Applies the wanted shape to the capture, the presenter and the session's GPU bindings if it changed. */
@@ -216,8 +260,6 @@ export class FramePipeline {
             this._gpuPresenter ??= new WebGpuPresenter(this._engine as WebGPUEngine, this._scene);
             this._gpuPresenter.configure(width, height, packed);
             session.bindGpuBuffers(this._capture.gpuTensor!, this._gpuPresenter.gpuTensor!, width, height);
-        } else if (this._inputCpu.length !== 3 * width * height) {
-            this._inputCpu = new Float32Array(3 * width * height);
         }
         this._applied = shape;
         return shape;
@@ -225,7 +267,7 @@ export class FramePipeline {
 
     private _present(): void {
         const presenter = this._pending;
-        if (!presenter || this._isDisposed()) {
+        if (!presenter || this._status === "disposed") {
             return;
         }
         const started = performance.now();
@@ -242,7 +284,7 @@ export class FramePipeline {
         if (!session || !this._canCapture()) {
             return;
         }
-        if (this._phase !== "idle" || this._inFlight) {
+        if (session.gpuIo ? !this._isIdle() : !this._lanes.wantsCapture(this.counters.lastStages, this._engine.getDeltaTime())) {
             this.counters.framesSkipped++;
             return;
         }
@@ -251,111 +293,76 @@ export class FramePipeline {
             return;
         }
         const { width, height, params } = this._applyShape(session);
-        const started = performance.now();
+        const capturedAt = performance.now();
         if (!this._capture.dispatch(frame)) {
             return;
         }
-        this._stages = { ...noStageTimes(), capture: performance.now() - started };
+        const taken = { frameId: this._engine.frameId, capturedAt, generation: this._generation, stages: noStageTimes() };
+        taken.stages.capture = performance.now() - capturedAt;
         if (session.gpuIo) {
-            this._begin("captured"); // runs after Babylon submits the frame, in onEndFrame
+            this._captured = taken; // runs after Babylon submits the frame, in onEndFrame
             return;
         }
-        this._begin("reading");
-        const work = this._capture.read(this._inputCpu).then((input) => {
-            if (!input) {
-                throw new InferenceError("the WebGL context was lost while reading the frame back; stylization stopped");
-            }
-            return this._runCpu(session, width, height, params, started);
-        });
-        this._track(work, started);
+        const item: CpuFrame = { ...taken, input: this._lanes.slot(3 * width * height), width, height, params };
+        this._lanes.readBack(item, this._capture.read(item.input), () => this._session);
     }
 
-    private async _runCpu(session: StylizationSession, width: number, height: number, params: PreprocessParams, captured: number): Promise<void> {
-        if (this._phase !== "reading") {
-            return; // disposed while reading back
-        }
-        this._phase = "inferring";
-        const readAt = performance.now();
-        // The wasm provider's worker proxy takes ownership of (detaches) the input buffer, so it gets a copy; the
-        // reused capture buffer keeps the last input for readInputTensor().
-        const output = await session.runCpu(this._inputCpu.slice(), width, height);
-        if (this._isDisposed()) {
-            return;
-        }
-        const inferredAt = performance.now();
-        this._texturePresenter.prepare(output.data, output.width, output.height, params);
-        Object.assign(this._stages, {
-            readback: readAt - captured - this._stages.capture,
-            inference: inferredAt - readAt,
-            postprocess: performance.now() - inferredAt,
-        });
+    private _isCurrent(item: { generation: number }): boolean {
+        return item.generation === this._generation && this._status === "running";
     }
 
     private _runZeroCopy(): void {
         const session = this._session;
-        if (this._phase !== "captured" || !session) {
+        const item = this._captured;
+        if (!item || !session || this._status !== "running") {
             return;
         }
-        this._phase = "inferring";
+        this._captured = undefined;
+        this._inferring = true;
         const started = performance.now();
         const device = (this._engine as WebGPUEngine)._device;
         // run() resolves once the work is submitted; onSubmittedWorkDone gives the back-pressure that keeps one in flight.
-        const work = session
+        session
             .runGpu()
             .then(() => device.queue.onSubmittedWorkDone())
-            .then(() => {
-                this._stages.inference = performance.now() - started;
-            });
-        this._track(work, started);
+            .then(
+                () => {
+                    this._inferring = false;
+                    item.stages.inference = performance.now() - started;
+                    if (this._isCurrent(item)) {
+                        this._published(item, this._gpuPresenter!);
+                    }
+                    this._checkIdle();
+                },
+                (error: unknown) => {
+                    this._inferring = false;
+                    this._workFailed(error);
+                }
+            );
     }
 
-    private _begin(phase: "captured" | "reading"): void {
-        this._phase = phase;
-        let settle!: () => void;
-        const done = new Promise<void>((resolve) => (settle = resolve));
-        this._inFlight = { done, settle, stale: false, tracked: false };
+    /** A result of the current generation: counted, handed to the presenter for the next frame, announced. */
+    private _published(item: { frameId: number; capturedAt: number; stages: StageTimes }, presenter: FramePresenter): void {
+        const ms = performance.now() - item.capturedAt;
+        const counters = this.counters;
+        counters.framesStylized++;
+        counters.lastInferenceMs = ms;
+        counters.totalInferenceMs += ms;
+        counters.lastStages = { ...item.stages, present: counters.lastStages.present };
+        counters.resultFrameId = item.frameId;
+        this._pending = presenter;
+        this._options.onResult({ inferenceMs: ms, framesStylized: counters.framesStylized, frameId: item.frameId });
     }
 
-    /** Ends the work in flight: the pipeline goes to `next` (unless disposed meanwhile) and idle waiters resume. */
-    private _settle(next: "idle" | "stopped"): void {
-        if (this._phase !== "disposed" && this._phase !== "stopped") {
-            this._phase = next; // a failure meanwhile (fail) keeps the pipeline stopped
+    /** Work in flight failed: the pipeline stops (the scene keeps rendering the original frame) and reports it once. */
+    private async _workFailed(error: unknown): Promise<void> {
+        const wasRunning = this._stop();
+        this._checkIdle();
+        // Already stopped (reported), or disposed: nothing to say. Work in flight fails first when the device is lost;
+        // the handle reports the loss itself.
+        if (wasRunning && !(await this._deviceLost())) {
+            this._options.onError(asStylizationError(error, (message, cause) => new InferenceError(message, { cause })));
         }
-        const inFlight = this._inFlight;
-        this._inFlight = undefined;
-        inFlight?.settle();
-    }
-
-    private _track(work: Promise<void>, started: number): void {
-        this._inFlight!.tracked = true;
-        work.then(
-            () => {
-                const stale = this._inFlight?.stale;
-                this._settle("idle");
-                if (this._isDisposed()) {
-                    return;
-                }
-                const ms = performance.now() - started;
-                this.counters.framesStylized++;
-                this.counters.lastInferenceMs = ms;
-                this.counters.totalInferenceMs += ms;
-                this.counters.lastStages = { ...this._stages, present: this.counters.lastStages.present };
-                if (!stale) {
-                    this._pending = this._session?.gpuIo ? this._gpuPresenter : this._texturePresenter;
-                }
-                this._options.onResult(ms);
-            },
-            async (error: unknown) => {
-                this._settle("stopped"); // the scene keeps rendering the original frame
-                if (this._isDisposed()) {
-                    return;
-                }
-                // Work in flight fails first when the device is lost; the handle reports the loss itself.
-                if (!(await this._deviceLost())) {
-                    this._options.onError(asStylizationError(error, (message, cause) => new InferenceError(message, { cause })));
-                }
-            }
-        );
     }
 
     /** Whether the device is lost; WebGPU announces it asynchronously, so a failure waits briefly for the news. */
@@ -367,17 +374,14 @@ export class FramePipeline {
         return (this._engine as Engine)._gl?.isContextLost() ?? false;
     }
 
-    /** Stops at once; releases GPU resources when the inference in flight (if any) has finished with them. */
+    /** Stops at once; releases GPU resources when the work in flight (if any) has finished with them. */
     public async dispose(): Promise<void> {
-        if (this._isDisposed()) {
+        if (this._status === "disposed") {
             return this.whenIdle();
         }
-        const captured = this._phase === "captured";
-        this._phase = "disposed";
+        this._stop();
+        this._status = "disposed";
         this._observers.forEach((observer) => observer?.remove());
-        if (captured) {
-            this._settle("idle"); // recorded but never handed to onnxruntime: nothing to wait for
-        }
         await this.whenIdle();
         this._capture.dispose();
         this._gpuPresenter?.dispose();

@@ -32,6 +32,8 @@ export interface PipelineCounters {
     totalInferenceMs: number;
     /** Where the last frame's time went, in ms. */
     lastStages: StageTimes;
+    /** The engine's `frameId` when the last result's input was captured; -1 before the first. */
+    resultFrameId: number;
 }
 
 /** Live figures of a stylization. */
@@ -53,12 +55,16 @@ export interface StylizationStats {
     framesSkipped: number;
     /** Where the last stylized frame's time went, in ms. */
     lastStages: StageTimes;
+    /** The engine's `frameId` when the input of the last result was captured (-1 before the first): the frame it shows. */
+    resultFrameId: number;
 }
 
 /** Payload of `onFrameStylizedObservable`. */
 export interface FrameStylizedEvent {
     inferenceMs: number;
     framesStylized: number;
+    /** The engine's `frameId` when this result's input was captured. */
+    frameId: number;
 }
 
 /** A stylization's stats from its pipeline's counters, the session's provider and the inference size. */
@@ -77,5 +83,6 @@ export function stylizationStats(
         framesStylized: counters.framesStylized,
         framesSkipped: counters.framesSkipped,
         lastStages: { ...counters.lastStages },
+        resultFrameId: counters.resultFrameId,
     };
 }

@@ -2,8 +2,9 @@
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { PreprocessParams } from "../contract/preprocessConfig.js";
 import type { StylizationError } from "../errors.js";
+import type { FrameStylizedEvent } from "./frameStats.js";
 
-/** What the capture side of the pipeline is doing. */
+/** What the pipeline is doing: the furthest stage in flight ("reading" also while a read-back frame waits). */
 export type PipelinePhase = "idle" | "captured" | "reading" | "inferring" | "stopped" | "disposed";
 
 /** A snapshot of the pipeline's state (`stylization.pipelineState`). */
@@ -13,6 +14,11 @@ export interface PipelineState {
     capturing: boolean;
     /** Holds taken by work that needs the session between frames (diagnosis, still images). */
     holds: number;
+    /**
+     * The work in flight. On the readback path the lanes overlap: a frame reads back (and then waits, `ready`) while
+     * the previous one is in inference.
+     */
+    inFlight: { reading: boolean; ready: boolean; inferring: boolean };
     /** A result arrived and is presented on the next rendered frame. */
     resultPending: boolean;
     /** The composite has a stylized image to show. */
@@ -32,6 +38,6 @@ export interface FramePipelineOptions {
     getFrame: () => InternalTexture | null;
     /** The shape wanted now. */
     getShape: () => FrameShape;
-    onResult: (inferenceMs: number) => void;
+    onResult: (event: FrameStylizedEvent) => void;
     onError: (error: StylizationError) => void;
 }

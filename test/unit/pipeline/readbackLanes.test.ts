@@ -1,0 +1,158 @@
+/**
+ * The readback lanes' scheduling, with readbacks and runs whose completion the test controls: the next frame reads back
+ * while the current one is in inference, its inference starts the moment the current one ends (before the current
+ * result's postprocess), results of an older generation are dropped, and input slots are reused. The real pipeline is
+ * checked end to end, with tagged frames, in test/browser/pipeline.test.ts.
+ */
+import { captureIsDue, FrameSlots, ReadbackLanes, type CpuFrame, type LaneOwner } from "../../../src/plugin/pipeline/readbackLanes";
+import { noStageTimes } from "../../../src/plugin/pipeline/frameStats";
+import { derivePreprocessParams, DefaultPreprocessConfig } from "../../../src/plugin/contract/preprocessConfig";
+
+const defaultPreprocessParams = () => derivePreprocessParams(DefaultPreprocessConfig);
+import type { StylizationSession } from "../../../src/plugin/infer/inferenceSession";
+import type { TexturePresenter } from "../../../src/plugin/postprocess/texturePresenter";
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+    let resolve!: (value: T) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function setup() {
+    const events: string[] = [];
+    let generation = 0;
+    const runs: Array<{ input: Float32Array; done: ReturnType<typeof deferred<{ data: Float32Array; width: number; height: number }>> }> = [];
+    const session = {
+        runCpu: (input: Float32Array) => {
+            const done = deferred<{ data: Float32Array; width: number; height: number }>();
+            runs.push({ input, done });
+            events.push(`run ${input[0]}`);
+            return done.promise;
+        },
+    } as unknown as StylizationSession;
+    const presenter = { prepare: (data: Float32Array) => events.push(`prepare ${data[0]}`) } as unknown as TexturePresenter;
+    const owner: LaneOwner = {
+        isCurrent: (item) => item.generation === generation,
+        published: (item) => events.push(`published ${item.frameId}`),
+        failed: (error) => events.push(`failed ${(error as Error).message}`),
+        settled: () => undefined,
+    };
+    const lanes = new ReadbackLanes(owner, presenter);
+    /** Captures frame `id`: returns the readback to complete (it writes `id` into the slot, as a tag). */
+    const capture = (id: number) => {
+        const item: CpuFrame = {
+            input: lanes.slot(12),
+            width: 2,
+            height: 2,
+            params: defaultPreprocessParams(),
+            frameId: id,
+            capturedAt: performance.now(),
+            generation,
+            stages: noStageTimes(),
+        };
+        const read = deferred<Float32Array | null>();
+        lanes.readBack(item, read.promise, () => session);
+        return () => {
+            item.input.fill(id);
+            read.resolve(item.input);
+        };
+    };
+    const finish = (index: number) => runs[index].done.resolve({ data: runs[index].input, width: 2, height: 2 });
+    return { events, lanes, capture, finish, runs, bump: () => generation++ };
+}
+
+describe("ReadbackLanes", () => {
+    test("the next frame reads back during the current inference and runs the moment it ends, before its postprocess", async () => {
+        const { events, lanes, capture, finish } = setup();
+        capture(1)();
+        await flush();
+        expect(events).toEqual(["run 1"]);
+        expect(lanes.state).toEqual({ reading: false, ready: false, inferring: true });
+        expect(lanes.wantsCapture(noStageTimes(), 16)).toBe(true); // no estimate yet: at once
+        const read2 = capture(2);
+        expect(lanes.wantsCapture(noStageTimes(), 16)).toBe(false); // one readback at a time
+        read2();
+        await flush();
+        expect(lanes.state).toEqual({ reading: false, ready: true, inferring: true });
+        finish(0);
+        await flush();
+        expect(events).toEqual(["run 1", "run 2", "prepare 1", "published 1"]);
+        expect(lanes.resultInput?.[0]).toBe(1);
+        finish(1);
+        await flush();
+        expect(events.slice(4)).toEqual(["prepare 2", "published 2"]);
+        expect(lanes.idle).toBe(true);
+        expect(lanes.resultInput?.[0]).toBe(2);
+    });
+
+    test("frames of an older generation are dropped, whether reading back, waiting or in inference", async () => {
+        const { events, lanes, capture, finish, bump } = setup();
+        capture(1)();
+        await flush();
+        capture(2)();
+        await flush();
+        bump(); // a cleared result: frames 1 (in inference) and 2 (ready) must never be shown
+        finish(0);
+        await flush();
+        expect(events).toEqual(["run 1"]);
+        expect(lanes.idle).toBe(true);
+        capture(3)();
+        await flush();
+        finish(1);
+        await flush();
+        expect(events).toEqual(["run 1", "run 3", "prepare 3", "published 3"]);
+    });
+
+    test("a failed readback or run is reported and leaves the lanes idle", async () => {
+        const { events, lanes, runs } = setup();
+        const item = { input: lanes.slot(12), width: 2, height: 2, params: defaultPreprocessParams(), frameId: 1, capturedAt: 0, generation: 0 };
+        lanes.readBack({ ...item, stages: noStageTimes() }, Promise.resolve(null), () => undefined);
+        await flush();
+        expect(events).toEqual(["failed the WebGL context was lost while reading the frame back; stylization stopped"]);
+        expect(lanes.idle).toBe(true);
+        expect(runs).toHaveLength(0);
+    });
+
+    test("input slots turn over without allocating", async () => {
+        const { lanes, capture, finish } = setup();
+        const seen = new Set<Float32Array>();
+        const spy = jest.spyOn(lanes, "slot");
+        for (let i = 0; i < 12; i++) {
+            capture(i)();
+            await flush();
+            finish(i);
+            await flush();
+        }
+        for (const result of spy.mock.results) {
+            seen.add(result.value as Float32Array);
+        }
+        expect(seen.size).toBeLessThanOrEqual(3);
+    });
+});
+
+describe("captureIsDue", () => {
+    const base = { inferenceStartedAt: 1000, lastInferenceMs: 200, lastReadbackMs: 50, frameMs: 20 };
+    test("captures just in time for the readback to end as the inference ends, with two frames of slack", () => {
+        expect(captureIsDue({ ...base, now: 1000 })).toBe(false);
+        expect(captureIsDue({ ...base, now: 1100 })).toBe(false); // 100 ms left > 50 + 40
+        expect(captureIsDue({ ...base, now: 1110 })).toBe(true); // 90 ms left
+        expect(captureIsDue({ ...base, now: 1300 })).toBe(true); // overran its estimate
+    });
+    test("without estimates, at once", () => {
+        expect(captureIsDue({ ...base, lastInferenceMs: 0, lastReadbackMs: 0, now: 1000 })).toBe(true);
+    });
+});
+
+describe("FrameSlots", () => {
+    test("reuses a buffer of the same length and allocates for a new size", () => {
+        const slots = new FrameSlots();
+        const a = slots.take(12);
+        slots.give(a);
+        expect(slots.take(12)).toBe(a);
+        slots.give(a);
+        expect(slots.take(27)).not.toBe(a);
+    });
+});
