@@ -27,13 +27,15 @@ async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Pr
         const st = (window as any).demo.stylization;
         const arrivals: number[] = [];
         const inference: number[] = [];
+        const readback: number[] = [];
         const observer = st.onFrameStylizedObservable.add(() => {
             arrivals.push(performance.now());
             inference.push(st.stats.lastStages.inference);
+            readback.push(st.stats.lastStages.readback);
         });
         await new Promise((r) => setTimeout(r, seconds * 1000));
         st.onFrameStylizedObservable.remove(observer);
-        return { arrivals, inference, width: st.stats.inferenceWidth, height: st.stats.inferenceHeight, provider: st.stats.executionProvider };
+        return { arrivals, inference, readback, width: st.stats.inferenceWidth, height: st.stats.inferenceHeight, provider: st.stats.executionProvider };
     }, Seconds);
     const pure = await demo.page.evaluate(
         async ({ model, width, height }) => {
@@ -65,7 +67,8 @@ async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Pr
     const nodeMs = await nodeMedianRun(path.join(here, "..", Model), plugin.width, plugin.height);
     const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
     const r = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
-    return `| ${c.engine} | ${plugin.provider} | ${plugin.width}x${plugin.height} | ${f(pureMs)} | ${f(inferenceMs)} (${r(inferenceMs / pureMs)}x) | ${f(periodMs)} (${r(periodMs / pureMs)}x) | ${plugin.inference.length} | ${f(nodeMs)} (wasm ${r(pureMs / nodeMs)}x) |`;
+    const readbackMs = median(plugin.readback);
+    return `| ${c.engine} | ${plugin.provider} | ${plugin.width}x${plugin.height} | ${f(pureMs)} | ${f(inferenceMs)} (${r(inferenceMs / pureMs)}x) | ${f(periodMs)} (${r(periodMs / pureMs)}x) | ${f(readbackMs)} | ${plugin.inference.length} | ${f(nodeMs)} (wasm ${r(pureMs / nodeMs)}x) |`;
 }
 
 async function main(): Promise<void> {
@@ -76,8 +79,8 @@ async function main(): Promise<void> {
         `${new Date().toISOString()} · \`${Model}\` on path frame 600 of the demo level, 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
         "Goals (issue Throughput): plugin inference / pure run ≤ 1.05, period / pure run ≤ 1.10. Compare ratios within this run.",
         "",
-        "| engine | provider | inference size | pure run ms (median) | plugin inference stage ms (ratio) | period between results ms (ratio) | results | onnxruntime-node ms (wasm / node) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| engine | provider | inference size | pure run ms (median) | plugin inference stage ms (ratio) | period between results ms (ratio) | readback ms (overlapped) | results | onnxruntime-node ms (wasm / node) |",
+        "|---|---|---|---|---|---|---|---|---|",
         ...rows,
         "",
     ]);

@@ -10,8 +10,13 @@ export interface FrameCapture {
     configure(width: number, height: number, packed: PackedParams): void;
     /** Records the preprocess pass over `frame` into the engine's frame; false while its shader is still compiling. */
     dispatch(frame: InternalTexture): boolean;
-    /** Reads the last dispatched tensor (NCHW) back into `out`; resolves null when the context was lost meanwhile. */
+    /**
+     * Reads the last dispatched tensor (NCHW) back into `out`; resolves null when the context was lost meanwhile.
+     * Up to {@link slots} reads may be in flight at once; a read takes its copy when called.
+     */
     read(out: Float32Array): Promise<Float32Array | null>;
+    /** How many reads may be in flight at once. */
+    readonly slots: number;
     /** The GPU buffer holding the tensor, for zero-copy sessions; undefined on WebGL2 or before {@link configure}. */
     readonly gpuTensor: GPUBuffer | undefined;
     dispose(): void;

@@ -29,15 +29,22 @@ function waitForFence(gl: WebGL2RenderingContext, sync: WebGLSync): Promise<bool
     });
 }
 
+/** One readback slot: a pixel-pack buffer and the RGBA32F rows it is read into. */
+interface ReadbackSlot {
+    pbo: WebGLBuffer;
+    rgba: Float32Array;
+    busy: boolean;
+}
+
 export class WebGlFrameCapture implements FrameCapture {
     public readonly gpuTensor = undefined;
+    /** Readbacks that can be in flight at once, each with its own buffer and fence. */
+    public readonly slots = 3;
     private readonly _preprocess: WebGlPreprocess;
     private readonly _gl: WebGL2RenderingContext;
-    private _pbo: WebGLBuffer | null = null;
+    private _ring: ReadbackSlot[] = [];
     private _width = 0;
     private _height = 0;
-    /** RGBA32F readback, reused every frame. */
-    private _rgba = new Float32Array(0);
 
     public constructor(private readonly _engine: Engine) {
         this._gl = _engine._gl as WebGL2RenderingContext;
@@ -46,49 +53,68 @@ export class WebGlFrameCapture implements FrameCapture {
 
     public configure(width: number, height: number, packed: PackedParams): void {
         this._preprocess.configure(width, height, packed);
-        if (width === this._width && height === this._height && this._pbo) {
-            return;
-        }
         this._width = width;
         this._height = height;
-        this._rgba = new Float32Array(width * height * 4);
-        this._pbo ??= this._gl.createBuffer(); // its storage is given at each readback
     }
 
     public dispatch(frame: InternalTexture): boolean {
         return this._preprocess.render(frame);
     }
 
+    /** A free slot sized for the current tensor (a slot in flight keeps its buffer until its readback ends). */
+    private _slot(): ReadbackSlot | undefined {
+        const length = this._width * this._height * 4;
+        let slot = this._ring.find((s) => !s.busy);
+        if (!slot && this._ring.length < this.slots) {
+            const pbo = this._gl.createBuffer();
+            if (!pbo) {
+                return undefined;
+            }
+            slot = { pbo, rgba: new Float32Array(length), busy: false };
+            this._ring.push(slot);
+        }
+        if (slot && slot.rgba.length !== length) {
+            slot.rgba = new Float32Array(length);
+        }
+        return slot;
+    }
+
     public async read(out: Float32Array): Promise<Float32Array | null> {
         const gl = this._gl;
         const target = this._preprocess.target;
-        if (!target || !this._pbo) {
+        const slot = this._slot();
+        if (!target || !slot) {
             return null;
         }
-        this._engine.bindFramebuffer(target);
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this._pbo);
-        // Fresh storage for every readback: writing again into storage that Chromium shadow-copied for the previous
-        // readback discards that copy ("READ-usage buffer was written, then fenced, but written again before being
-        // read back") and costs a copy per frame; orphaning it was measured faster, with no warning.
-        gl.bufferData(gl.PIXEL_PACK_BUFFER, this._rgba.byteLength, gl.STREAM_READ);
-        gl.readPixels(0, 0, this._width, this._height, gl.RGBA, gl.FLOAT, 0);
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
-        this._engine.unBindFramebuffer(target);
-        const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
-        if (!sync) {
-            return null;
+        const [width, height, rgba] = [this._width, this._height, slot.rgba];
+        slot.busy = true;
+        try {
+            this._engine.bindFramebuffer(target);
+            gl.bindBuffer(gl.PIXEL_PACK_BUFFER, slot.pbo);
+            // Fresh storage for every readback: writing again into storage that Chromium shadow-copied for the previous
+            // readback discards that copy ("READ-usage buffer was written, then fenced, but written again before being
+            // read back") and costs a copy per frame; orphaning it was measured faster, with no warning.
+            gl.bufferData(gl.PIXEL_PACK_BUFFER, rgba.byteLength, gl.STREAM_READ);
+            gl.readPixels(0, 0, width, height, gl.RGBA, gl.FLOAT, 0);
+            gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+            this._engine.unBindFramebuffer(target);
+            const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+            if (!sync) {
+                return null;
+            }
+            gl.flush();
+            const passed = await waitForFence(gl, sync);
+            gl.deleteSync(sync);
+            if (!passed || !this._ring.includes(slot)) {
+                return null; // context lost, or disposed meanwhile
+            }
+            gl.bindBuffer(gl.PIXEL_PACK_BUFFER, slot.pbo);
+            gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, rgba);
+            gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+        } finally {
+            slot.busy = false;
         }
-        gl.flush();
-        const passed = await waitForFence(gl, sync);
-        gl.deleteSync(sync);
-        if (!passed || !this._pbo) {
-            return null;
-        }
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this._pbo);
-        gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, this._rgba);
-        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
-        const plane = this._width * this._height;
-        const rgba = this._rgba;
+        const plane = width * height;
         for (let i = 0; i < plane; i++) {
             out[i] = rgba[i * 4];
             out[plane + i] = rgba[i * 4 + 1];
@@ -99,9 +125,9 @@ export class WebGlFrameCapture implements FrameCapture {
 
     public dispose(): void {
         this._preprocess.dispose();
-        if (this._pbo) {
-            this._gl.deleteBuffer(this._pbo);
-            this._pbo = null;
+        for (const slot of this._ring) {
+            this._gl.deleteBuffer(slot.pbo);
         }
+        this._ring = [];
     }
 }

@@ -9,6 +9,8 @@ import { WebGpuPreprocess } from "../preprocess/webgpuPreprocess.js";
 import type { FrameCapture } from "./frameCapture.js";
 
 export class WebGpuFrameCapture implements FrameCapture {
+    /** Each read copies the tensor into a staging buffer of its own when called, so reads are independent. */
+    public readonly slots = 3;
     private readonly _preprocess: WebGpuPreprocess;
 
     public constructor(engine: WebGPUEngine) {

@@ -78,8 +78,10 @@ export class FramePipeline {
                 published: (item) => this._published(item, this._texturePresenter),
                 failed: (error) => this._workFailed(error),
                 settled: () => this._checkIdle(),
+                overtaken: () => this.counters.framesSkipped++,
             },
-            this._texturePresenter
+            this._texturePresenter,
+            this._capture.slots
         );
         // Whatever throws inside Babylon's observers stops stylization, never the render loop.
         const stage = (name: string, work: () => void) => guarded(work, (error) => this.fail(name, error));
@@ -372,6 +374,12 @@ export class FramePipeline {
             return Promise.race([lost, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 100))]);
         }
         return (this._engine as Engine)._gl?.isContextLost() ?? false;
+    }
+
+    /** Disposes the pipeline, then `session`: only once the work in flight (if any) has finished with it. */
+    public async disposeWith(session: StylizationSession | undefined): Promise<void> {
+        await this.dispose();
+        await session?.dispose();
     }
 
     /** Stops at once; releases GPU resources when the work in flight (if any) has finished with them. */

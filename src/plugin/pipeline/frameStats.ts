@@ -51,7 +51,7 @@ export interface StylizationStats {
     averageInferenceMs: number;
     /** Frames whose stylized result was produced. */
     framesStylized: number;
-    /** Frames rendered while an inference was in flight (not captured). */
+    /** Frames rendered while an inference was in flight and never stylized (not captured, or overtaken by a newer one). */
     framesSkipped: number;
     /** Where the last stylized frame's time went, in ms. */
     lastStages: StageTimes;

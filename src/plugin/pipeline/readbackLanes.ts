@@ -2,7 +2,7 @@
  * The readback path (a CPU execution provider) as two lanes that overlap: each captured frame is read back into a slot
  * of its own, so the next frame is captured and read back while the current one is in inference, waits as `ready`,
  * and its inference starts the moment the current one ends.
- *   reading ──► ready ──► inferring ──► result          (one of each at a time)
+ *   reading (as many as the capture has slots) ──► ready (the newest) ──► inferring (one) ──► result
  */
 import type { PreprocessParams } from "../contract/preprocessConfig.js";
 import { InferenceError } from "../errors.js";
@@ -27,8 +27,8 @@ export interface CpuFrame {
 }
 
 /**
- * Input buffers for the frames in flight: at most one reading back, one waiting, one in inference and the one whose
- * result is shown (kept for `readInputTensor`), so four buffers of one size turn over without allocation.
+ * Input buffers for the frames in flight: those reading back, one waiting, one in inference and the one whose result
+ * is shown (kept for `readInputTensor`), so a handful of buffers of one size turn over without allocation.
  */
 export class FrameSlots {
     private _free: Float32Array[] = [];
@@ -41,17 +41,19 @@ export class FrameSlots {
 
     /** Gives a buffer back; only a few are kept (sizes change rarely). */
     public give(buffer: Float32Array | undefined): void {
-        if (buffer && this._free.length < 4) {
+        if (buffer && this._free.length < 6) {
             this._free.push(buffer);
         }
     }
 }
 
-/** What the pipeline knows when deciding whether to capture while an inference runs. */
+/** What the lanes know when deciding whether to capture a frame now. */
 export interface CaptureTiming {
     now: number;
-    /** performance.now() when the inference in flight started. */
-    inferenceStartedAt: number;
+    /** performance.now() when the inference in flight started; undefined when none is in flight. */
+    inferenceStartedAt: number | undefined;
+    /** Frames already on their way to the inference lane (reading back, or read and waiting). */
+    framesInPipe: number;
     /** The last inference's duration and the last capture-to-CPU time, in ms (0 before the first). */
     lastInferenceMs: number;
     lastReadbackMs: number;
@@ -60,13 +62,16 @@ export interface CaptureTiming {
 }
 
 /**
- * Whether to capture the next frame now while an inference runs: just in time for its readback to finish as the
- * inference ends (so the next inference starts at once with the newest frame there can be), with two frames of slack
- * because a frame is only captured after one is rendered. Without an estimate yet, at once.
+ * Whether to capture a frame now. The inference lane will want frames when the inference in flight ends and then one
+ * per inference; the frames in the pipe cover the first of those, so a capture is for the next one and is due when
+ * its readback, started now, would end just in time for it (two frames of slack: a frame is only captured after one
+ * is rendered). So the inference lane never waits and each inference gets the newest frame there can be — also when
+ * a readback takes longer than an inference, which then has several readbacks in flight. Without estimates: at once.
  */
 export function captureIsDue(t: CaptureTiming): boolean {
-    const remaining = t.inferenceStartedAt + t.lastInferenceMs - t.now;
-    return remaining <= t.lastReadbackMs + 2 * t.frameMs;
+    const laneFree = t.inferenceStartedAt === undefined ? t.now : Math.max(t.now, t.inferenceStartedAt + t.lastInferenceMs);
+    const wantedAt = laneFree + t.framesInPipe * t.lastInferenceMs;
+    return t.now + t.lastReadbackMs + 2 * t.frameMs >= wantedAt;
 }
 
 /** What the lanes ask of the pipeline. */
@@ -79,10 +84,13 @@ export interface LaneOwner {
     failed(error: unknown): void;
     /** Something settled: the pipeline checks whether it is idle. */
     settled(): void;
+    /** A frame read back was overtaken by a newer one before its inference: it is never stylized. */
+    overtaken(): void;
 }
 
 export class ReadbackLanes {
-    private _reading = false;
+    /** Readbacks in flight. */
+    private _reading = 0;
     private _ready: CpuFrame | undefined;
     private _inferring = false;
     private _inferenceStartedAt = 0;
@@ -90,17 +98,19 @@ export class ReadbackLanes {
     /** The input of the last result, for readInputTensor. */
     private _resultInput: Float32Array | undefined;
 
+    /** @param _maxReading readbacks the capture can have in flight at once (its slots) */
     public constructor(
         private readonly _owner: LaneOwner,
-        private readonly _presenter: TexturePresenter
+        private readonly _presenter: TexturePresenter,
+        private readonly _maxReading: number
     ) {}
 
     public get state(): { reading: boolean; ready: boolean; inferring: boolean } {
-        return { reading: this._reading, ready: !!this._ready, inferring: this._inferring };
+        return { reading: this._reading > 0, ready: !!this._ready, inferring: this._inferring };
     }
 
     public get idle(): boolean {
-        return !this._reading && !this._ready && !this._inferring;
+        return this._reading === 0 && !this._ready && !this._inferring;
     }
 
     /** The input tensor of the last result (NCHW), or undefined before the first. */
@@ -108,13 +118,19 @@ export class ReadbackLanes {
         return this._resultInput;
     }
 
-    /** Whether to capture now: nothing reading back or waiting, and no inference, or one that ends soon. */
+    /** Whether to capture now: a readback slot is free and the frame is due (see captureIsDue). */
     public wantsCapture(last: StageTimes, frameMs: number): boolean {
-        if (this._reading || this._ready) {
+        if (this._reading >= this._maxReading) {
             return false;
         }
-        const timing = { inferenceStartedAt: this._inferenceStartedAt, lastInferenceMs: last.inference, lastReadbackMs: last.readback };
-        return !this._inferring || captureIsDue({ ...timing, now: performance.now(), frameMs });
+        return captureIsDue({
+            now: performance.now(),
+            inferenceStartedAt: this._inferring ? this._inferenceStartedAt : undefined,
+            framesInPipe: this._reading + (this._ready && this._inferring ? 1 : 0),
+            lastInferenceMs: last.inference,
+            lastReadbackMs: last.readback,
+            frameMs,
+        });
     }
 
     /** A buffer for a frame of `length` floats. */
@@ -122,17 +138,24 @@ export class ReadbackLanes {
         return this._slots.take(length);
     }
 
-    /** Follows `item`'s readback (`read` fills item.input); once read, it runs on `session` when the lane is free. */
+    /**
+     * Follows `item`'s readback (`read` fills item.input); once read, it runs on `session` when the inference lane is
+     * free. A newer frame read meanwhile replaces one still waiting: the newest frame wins.
+     */
     public readBack(item: CpuFrame, read: Promise<Float32Array | null>, session: () => StylizationSession | undefined): void {
-        this._reading = true;
+        this._reading++;
         read.then(
             (input) => {
-                this._reading = false;
+                this._reading--;
                 item.stages.readback = performance.now() - item.capturedAt - item.stages.capture;
                 if (!input) {
                     this._drop(item);
                     this._owner.failed(new InferenceError("the WebGL context was lost while reading the frame back; stylization stopped"));
-                } else if (this._owner.isCurrent(item)) {
+                } else if (this._owner.isCurrent(item) && (!this._ready || this._ready.frameId < item.frameId)) {
+                    if (this._ready) {
+                        this._owner.overtaken();
+                        this.dropReady();
+                    }
                     this._ready = item;
                     this._inferNext(session);
                 } else {
@@ -141,7 +164,7 @@ export class ReadbackLanes {
                 this._owner.settled();
             },
             (error: unknown) => {
-                this._reading = false;
+                this._reading--;
                 this._drop(item);
                 this._owner.failed(error);
             }

@@ -21,7 +21,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function setup() {
+function setup(maxReading = 1) {
     const events: string[] = [];
     let generation = 0;
     const runs: Array<{ input: Float32Array; done: ReturnType<typeof deferred<{ data: Float32Array; width: number; height: number }>> }> = [];
@@ -39,8 +39,9 @@ function setup() {
         published: (item) => events.push(`published ${item.frameId}`),
         failed: (error) => events.push(`failed ${(error as Error).message}`),
         settled: () => undefined,
+        overtaken: () => events.push("overtaken"),
     };
-    const lanes = new ReadbackLanes(owner, presenter);
+    const lanes = new ReadbackLanes(owner, presenter, maxReading);
     /** Captures frame `id`: returns the readback to complete (it writes `id` into the slot, as a tag). */
     const capture = (id: number) => {
         const item: CpuFrame = {
@@ -106,6 +107,24 @@ describe("ReadbackLanes", () => {
         expect(events).toEqual(["run 1", "run 3", "prepare 3", "published 3"]);
     });
 
+    test("with several readbacks in flight, the newest frame read wins the free inference lane", async () => {
+        const { events, lanes, capture, finish } = setup(2);
+        capture(1)();
+        await flush();
+        const read2 = capture(2);
+        const read3 = capture(3);
+        expect(lanes.wantsCapture(noStageTimes(), 16)).toBe(false); // both slots reading
+        read2();
+        read3();
+        await flush();
+        finish(0);
+        await flush();
+        expect(events).toEqual(["run 1", "overtaken", "run 3", "prepare 1", "published 1"]); // frame 2 was overtaken by 3
+        finish(1);
+        await flush();
+        expect(lanes.idle).toBe(true);
+    });
+
     test("a failed readback or run is reported and leaves the lanes idle", async () => {
         const { events, lanes, runs } = setup();
         const item = { input: lanes.slot(12), width: 2, height: 2, params: defaultPreprocessParams(), frameId: 1, capturedAt: 0, generation: 0 };
@@ -134,15 +153,29 @@ describe("ReadbackLanes", () => {
 });
 
 describe("captureIsDue", () => {
-    const base = { inferenceStartedAt: 1000, lastInferenceMs: 200, lastReadbackMs: 50, frameMs: 20 };
-    test("captures just in time for the readback to end as the inference ends, with two frames of slack", () => {
+    // Inference 200 ms started at t=1000, readback 50 ms, 20 ms frames: the lane is free at 1200.
+    const base = { inferenceStartedAt: 1000, framesInPipe: 0, lastInferenceMs: 200, lastReadbackMs: 50, frameMs: 20 };
+    test("captures just in time for the readback to end as the inference lane wants the frame, with two frames of slack", () => {
         expect(captureIsDue({ ...base, now: 1000 })).toBe(false);
-        expect(captureIsDue({ ...base, now: 1100 })).toBe(false); // 100 ms left > 50 + 40
-        expect(captureIsDue({ ...base, now: 1110 })).toBe(true); // 90 ms left
-        expect(captureIsDue({ ...base, now: 1300 })).toBe(true); // overran its estimate
+        expect(captureIsDue({ ...base, now: 1100 })).toBe(false); // ready by 1190 at the latest: 100 ms early
+        expect(captureIsDue({ ...base, now: 1110 })).toBe(true);
+        expect(captureIsDue({ ...base, now: 1300 })).toBe(true); // the inference overran its estimate
     });
-    test("without estimates, at once", () => {
-        expect(captureIsDue({ ...base, lastInferenceMs: 0, lastReadbackMs: 0, now: 1000 })).toBe(true);
+    test("a frame already in the pipe covers the next inference: the capture is for the one after", () => {
+        expect(captureIsDue({ ...base, framesInPipe: 1, now: 1110 })).toBe(false); // wanted at 1400
+        // With a 50 ms readback, the next capture waits for the frame in the pipe to start; with 300 ms, not.
+        expect(captureIsDue({ ...base, framesInPipe: 1, now: 1190 })).toBe(false);
+        expect(captureIsDue({ ...base, framesInPipe: 1, lastReadbackMs: 300, now: 1050 })).toBe(false);
+        expect(captureIsDue({ ...base, framesInPipe: 1, lastReadbackMs: 300, now: 1060 })).toBe(true);
+    });
+    test("a readback longer than an inference puts several in flight", () => {
+        const slow = { ...base, lastReadbackMs: 500 };
+        expect(captureIsDue({ ...slow, framesInPipe: 1, now: 1000 })).toBe(true); // wanted at 1400, ready at 1540
+        expect(captureIsDue({ ...slow, framesInPipe: 3, now: 1000 })).toBe(false); // wanted at 1800
+    });
+    test("with no inference in flight, or no estimates yet, at once", () => {
+        expect(captureIsDue({ ...base, inferenceStartedAt: undefined, now: 1000 })).toBe(true);
+        expect(captureIsDue({ ...base, lastInferenceMs: 0, lastReadbackMs: 0, framesInPipe: 2, now: 1000 })).toBe(true);
     });
 });
 
