@@ -67,6 +67,18 @@ export class InferenceError extends StylizationError {
     public override name = "InferenceError";
 }
 
+/** The execution provider failed while running the network (it had started); `auto` then falls back to the next. */
+export class ProviderRunError extends InferenceError {
+    public override name = "ProviderRunError";
+    public constructor(
+        public readonly provider: string,
+        message: string,
+        options?: { cause?: unknown }
+    ) {
+        super(message, options);
+    }
+}
+
 /** The GPU device (WebGPU) or WebGL context was lost; stylization resumes when the engine restores it. */
 export class DeviceLostError extends StylizationError {
     public override name = "DeviceLostError";

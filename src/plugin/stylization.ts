@@ -10,10 +10,12 @@ import { StylizationPostProcess } from "./composite/stylizationPostProcess.js";
 import { CompositeFeed } from "./composite/compositeFeed.js";
 import { exposeToBabylonInspector } from "./composite/babylonInspector.js";
 import type { PreprocessConfig } from "./contract/preprocessConfig.js";
-import { postprocessTensor, preprocessFrame, type RgbaFrame } from "./contract/cpuReference.js";
-import { diagnoseContract, type DiagnosisCandidate, type DiagnosisOptions } from "./diagnose/diagnoseContract.js";
+import type { RgbaFrame } from "./contract/cpuReference.js";
+import type { DiagnosisCandidate, DiagnosisOptions } from "./diagnose/diagnoseContract.js";
+import { diagnoseBetweenFrames, stylizeImageBetweenFrames } from "./stillImages.js";
 import { StylizationError, DeviceLostError, InferenceError, asStylizationError, guarded } from "./errors.js";
-import type { ExecutionProviderOption, SkippedProvider } from "./infer/executionProvider.js";
+import type { ExecutionProviderOption, ProviderPlan } from "./infer/executionProvider.js";
+import { ProviderChoice } from "./infer/providerChoice.js";
 import type { StylizationSession } from "./infer/inferenceSession.js";
 import { openSession } from "./infer/openSession.js";
 import { InspectorSlot } from "./inspectorSlot.js";
@@ -27,12 +29,6 @@ import { LivePreprocess } from "./preprocess/livePreprocess.js";
 import { checkTargetHeight, checkUnit, checkView } from "./options.js";
 import type { ResolvedStylizationOptions, SetModelOptions, StylizationView } from "./options.js";
 import { InferenceSizing } from "./capture/inferenceSize.js";
-
-/** Releases a pipeline, then the session: only once the inference in flight (if any) has finished with it. */
-async function release(pipeline: FramePipeline, session: StylizationSession | undefined): Promise<void> {
-    await pipeline.dispose();
-    await session?.dispose();
-}
 
 export class Stylization {
     /** Raised after each stylized frame is ready. */
@@ -50,9 +46,8 @@ export class Stylization {
     private _pipeline: FramePipeline;
     private _model: ModelDescription | undefined;
     private _session: StylizationSession | undefined;
-    private _skippedProviders: SkippedProvider[] = [];
     private readonly _preprocess: LivePreprocess;
-    private _requestedProvider: ExecutionProviderOption;
+    private readonly _providers: ProviderChoice;
     private _enabled: boolean;
     private _loadToken = 0;
     private _download: AbortController | undefined;
@@ -72,7 +67,7 @@ export class Stylization {
     ) {
         this.camera = options.camera;
         this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight);
-        this._requestedProvider = options.executionProvider;
+        this._providers = new ProviderChoice(options.executionProvider);
         this._enabled = options.enabled;
         this._preprocess = new LivePreprocess(options.preprocess);
         this._postProcess = new StylizationPostProcess("stylization", this.camera);
@@ -101,7 +96,7 @@ export class Stylization {
             getFrame: () => (this._feed.drawnThisFrame ? (this._postProcess.inputTexture?.texture ?? null) : null),
             getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params }),
             onResult: (event) => this.onFrameStylizedObservable.notifyObservers(event),
-            onError: (error) => this._reportError(error),
+            onError: (error) => this._onPipelineError(error),
         });
         pipeline.enabled = this._enabled;
         return pipeline;
@@ -120,7 +115,7 @@ export class Stylization {
         this._session = undefined;
         this._loadToken++;
         this._pipeline = this._createPipeline();
-        release(lost.pipeline, lost.session).catch(() => undefined);
+        lost.pipeline.disposeWith(lost.session).catch(() => undefined);
         const what = this.scene.getEngine().isWebGPU ? "GPU device" : "WebGL context";
         const message = `the ${what} was lost; stylization is paused (the scene renders unstylized) and resumes by itself once the engine restores the ${what}.`;
         this._reportError(new DeviceLostError(message));
@@ -141,17 +136,31 @@ export class Stylization {
      * black frame shows. Rejects with a {@link StylizationError} (also emitted on `onErrorObservable`); on failure the
      * previous model, if any, stays in use.
      */
-    public async setModel(source: ModelSource, options: SetModelOptions = {}): Promise<void> {
+    public setModel(source: ModelSource, options: SetModelOptions = {}): Promise<void> {
+        this._providers.requested = options.executionProvider ?? this._providers.requested;
+        return this._load(source, options);
+    }
+
+    /** The running provider failed to run: `auto` falls back to the next candidate; the last failure names them all. */
+    private _onPipelineError(error: StylizationError): void {
+        const [session, model] = [this._session, this._model];
+        const next = session && model ? this._providers.afterRunFailure(session.provider, error, model.name) : { error };
+        if ("plan" in next) {
+            this._load(model!.bytes, { name: model!.name }, next.plan).catch(() => undefined); // _load reports its failure
+        } else {
+            this._reportError(next.error);
+        }
+    }
+
+    private async _load(source: ModelSource, options: SetModelOptions, plan?: ProviderPlan): Promise<void> {
         const token = ++this._loadToken;
         this._download?.abort(); // a newer model wins: the older download stops
         const download = (this._download = new AbortController());
-        if (options.executionProvider) {
-            this._requestedProvider = options.executionProvider;
-        }
         try {
-            const { session, skipped } = await openSession(this.scene.getEngine(), source, {
+            const { session, skipped, fallbacks } = await openSession(this.scene.getEngine(), source, {
                 ...options,
-                provider: this._requestedProvider,
+                provider: this._providers.requested,
+                plan,
                 signal: download.signal,
                 // Checked before anything changes: a contract that cannot apply leaves the current model running.
                 check: (model) => {
@@ -167,7 +176,7 @@ export class Stylization {
             const previous = this._session;
             const model = (this._model = session.model);
             this._session = session;
-            this._skippedProviders = skipped;
+            this._providers.opened(skipped, fallbacks);
             this._preprocess.setDeclared(model.declared);
             this._pipeline.setSession(session);
             this._lastError = undefined;
@@ -193,11 +202,7 @@ export class Stylization {
      * @throws StylizationError when no model is loaded
      */
     public diagnose(input: RgbaFrame, expected: RgbaFrame, options: DiagnosisOptions = {}): Promise<DiagnosisCandidate[]> {
-        const frameColorSpace = this._preprocess.config.frameColorSpace;
-        return this._pipeline.betweenFrames("diagnose", (session) => {
-            const run = async (data: Float32Array, width: number, height: number) => (await session.runCpu(data, width, height)).data;
-            return diagnoseContract(run, input, expected, { frameColorSpace, ...options });
-        });
+        return diagnoseBetweenFrames(this._pipeline, this._preprocess.config, input, expected, options);
     }
 
     /**
@@ -207,17 +212,12 @@ export class Stylization {
      * @throws StylizationError when no model is loaded
      */
     public stylizeImage(image: RgbaFrame): Promise<Uint8Array> {
-        const config = this._preprocess.config;
-        const { width, height } = image;
-        return this._pipeline.betweenFrames("stylizeImage", async (session) => {
-            const output = await session.runCpu(preprocessFrame(image, width, height, config), width, height);
-            return postprocessTensor(output.data, width, height, config);
-        });
+        return stylizeImageBetweenFrames(this._pipeline, this._preprocess.config, image);
     }
 
     /** The execution provider asked for (`options.executionProvider` or the last `setModel` that named one). */
     public get requestedExecutionProvider(): ExecutionProviderOption {
-        return this._requestedProvider;
+        return this._providers.requested;
     }
 
     /** The loaded model's description (name, declared contract, warnings), once loaded. */
@@ -308,7 +308,7 @@ export class Stylization {
     }
 
     public get stats(): StylizationStats {
-        const running = { executionProvider: this._session?.provider, zeroCopy: this._pipeline.zeroCopy, skippedProviders: this._skippedProviders };
+        const running = { executionProvider: this._session?.provider, zeroCopy: this._pipeline.zeroCopy, skippedProviders: this._providers.skipped };
         return stylizationStats(this._pipeline.counters, running, this._sizing.sizeFor(this._model));
     }
 
@@ -390,7 +390,7 @@ export class Stylization {
         this._postProcess.dispose(this.camera);
         const session = this._session;
         this._session = undefined;
-        this._released = release(this._pipeline, session);
+        this._released = this._pipeline.disposeWith(session);
         this.onDisposeObservable.notifyObservers(this);
         this.onDisposeObservable.clear();
         this.onFrameStylizedObservable.clear();

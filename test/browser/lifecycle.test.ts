@@ -287,6 +287,79 @@ describe("auto: an ordered list of providers with fallback", () => {
         );
         await page.close();
     });
+
+    /**
+     * A page whose real (software) adapter reports itself as hardware, so auto puts the WebGPU EP first on a WebGL2
+     * engine, and whose compute passes throw once `__refuseDispatch` is set (after the session started): the WebGPU EP
+     * starts, then fails to run.
+     */
+    async function pageWhereWebGpuFailsToRun(blockWorkers: boolean): Promise<DemoPage["page"]> {
+        const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
+        await page.addInitScript((blockWorkers) => {
+            const w = window as any;
+            Object.defineProperty(GPUAdapter.prototype, "info", {
+                get: () => ({ vendor: "acme", architecture: "gpu", device: "x1", description: "Acme X1", isFallbackAdapter: false }),
+                configurable: true,
+            });
+            const dispatch = GPUComputePassEncoder.prototype.dispatchWorkgroups;
+            GPUComputePassEncoder.prototype.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: [number, number?, number?]) {
+                if (w.__refuseDispatch) {
+                    throw new Error("dispatch refused on purpose");
+                }
+                return dispatch.apply(this, args);
+            };
+            if (blockWorkers) {
+                w.Worker = function () {
+                    throw new Error("workers refused on purpose");
+                };
+            }
+        }, blockWorkers);
+        await page.goto(`${session.baseUrl}/?engine=webgl&scene=test&size=64x64&hud=0&stylize=0`);
+        await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 120_000 });
+        return page;
+    }
+
+    /** Enables auto and waits for stylized frames or a reported error. */
+    async function enableAutoAndWait(page: DemoPage["page"]): Promise<any> {
+        return page.evaluate(async () => {
+            const { scene } = (window as any).demo;
+            const errors: string[] = [];
+            const st = await scene.enableStylization("test/models/identity.onnx", { executionProvider: "auto", targetHeight: 32 });
+            const first = st.stats.executionProvider;
+            (window as any).__refuseDispatch = true; // before the first frame is captured
+            st.onErrorObservable.add((e: Error) => errors.push(`${e.name}: ${e.message}`));
+            const deadline = performance.now() + 60_000;
+            while (performance.now() < deadline && errors.length === 0 && !(st.stats.framesStylized >= 3 && st.stats.executionProvider === "wasm")) {
+                await new Promise((r) => setTimeout(r, 50));
+            }
+            return { first, errors, provider: st.stats.executionProvider, stylized: st.stats.framesStylized, skipped: st.stats.skippedProviders };
+        });
+    }
+
+    test("when the running provider fails to run, auto falls back to the next, and stats say why", async () => {
+        const page = await pageWhereWebGpuFailsToRun(false);
+        const result = await enableAutoAndWait(page);
+        expect(result.first).toBe("webgpu");
+        expect(result.errors).toEqual([]);
+        expect(result).toMatchObject({ provider: "wasm", stylized: expect.any(Number) });
+        expect(result.stylized).toBeGreaterThanOrEqual(3);
+        expect(result.skipped).toEqual([
+            { provider: "webgl", reason: expect.stringMatching(/synchronously/) },
+            { provider: "webgpu", reason: expect.stringMatching(/^failed to run: .*dispatch refused on purpose/) },
+        ]);
+        await page.close();
+    });
+
+    test("when the next provider fails to start too, one ExecutionProviderError names every reason", async () => {
+        const page = await pageWhereWebGpuFailsToRun(true);
+        const result = await enableAutoAndWait(page);
+        expect(result.first).toBe("webgpu");
+        expect(result.errors).toHaveLength(1);
+        expect(result.errors[0]).toMatch(
+            /^ExecutionProviderError: model identity\.onnx: no execution provider could run it: .*\[webgpu\] failed to run: .*; \[wasm\] failed to start: /
+        );
+        await page.close();
+    });
 });
 
 describe("WebGPU zero-copy", () => {

@@ -3,7 +3,7 @@
  * wraps; `dispose()` releases them.
  */
 import type * as Ort from "onnxruntime-web";
-import { ExecutionProviderError, InferenceError, StylizationError, UnsupportedOperatorError } from "../errors.js";
+import { ExecutionProviderError, InferenceError, ProviderRunError, StylizationError, UnsupportedOperatorError } from "../errors.js";
 import type { ModelDescription } from "../model/modelContract.js";
 import { withFixedImageSize } from "../model/onnxModelInfo.js";
 import { ExecutionProviders, type ExecutionProvider } from "./executionProvider.js";
@@ -173,7 +173,7 @@ export class StylizationSession {
             const [input, output] = [this._inputGpu, this._outputGpu];
             await exclusive(this._ort, () => this._session.run({ [this.model.inputName]: input }, { [this.model.outputName]: output }));
         } catch (error) {
-            throw new InferenceError(`model ${this.model.name} failed on ${this.provider}: ${(error as Error).message}`, { cause: error });
+            throw new ProviderRunError(this.provider, `model ${this.model.name} failed on ${this.provider}: ${(error as Error).message}`, { cause: error });
         }
     }
 
@@ -229,9 +229,8 @@ export class StylizationSession {
             if (error instanceof InferenceError) {
                 throw error;
             }
-            throw new InferenceError(`model ${this.model.name} failed on ${this.provider} at ${width}x${height}: ${(error as Error).message}`, {
-                cause: error,
-            });
+            const message = `model ${this.model.name} failed on ${this.provider} at ${width}x${height}: ${(error as Error).message}`;
+            throw new ProviderRunError(this.provider, message, { cause: error });
         } finally {
             tensor.dispose();
         }
