@@ -26,20 +26,34 @@ export async function nodeMedianRun(modelPath: string, width: number, height: nu
     return median(times);
 }
 
-/** Runs each case in one browser, in order, printing each table row as it comes. */
-export async function runCases<C>(cases: readonly C[], benchCase: (session: BrowserSession, c: C) => Promise<string>): Promise<string[]> {
-    const session = await openBrowser();
-    const rows: string[] = [];
+/** Runs each case in one browser (with `browser` options), in order, printing each result (through `print`) as it comes. */
+export async function runCases<C, R = string>(
+    cases: readonly C[],
+    benchCase: (session: BrowserSession, c: C) => Promise<R>,
+    browser: Parameters<typeof openBrowser>[0] = {},
+    print: (result: R) => string = String
+): Promise<R[]> {
+    const session = await openBrowser(browser);
+    const results: R[] = [];
     try {
         for (const c of cases) {
-            const row = await benchCase(session, c);
-            console.log(row);
-            rows.push(row);
+            const result = await benchCase(session, c);
+            console.log(print(result));
+            results.push(result);
         }
     } finally {
         await session.close();
     }
-    return rows;
+    return results;
+}
+
+/** The Python with Debian's torch/numpy/PIL/onnx, for the recipe (as the tests use it). */
+export const TrainingPython = process.env.TRAINING_PYTHON ?? "/usr/bin/python3";
+
+/** Writes bench/report/<name>.json (the figures, for tools). */
+export function writeJson(name: string, data: unknown): void {
+    fs.mkdirSync(reportDir, { recursive: true });
+    fs.writeFileSync(path.join(reportDir, `${name}.json`), JSON.stringify(data, null, 2) + "\n");
 }
 
 /** Writes bench/report/<name>.md. */

@@ -1,87 +1,225 @@
 /**
- * Throughput: what the plugin adds to the network's own time. For the shipped default generator on a held path frame
- * (a still, so every inference sees the same content), in one page: the pure onnxruntime-web run (the plugin's own
- * build and env, the plugin idle), the plugin's inference stage, and the period between stylized frames; their ratios
- * to the pure run; onnxruntime-node on the same model and size. Writes bench/report/throughput.md.
+ * Throughput: what the plugin adds to the network's own time, for real generators. For each model, inference size
+ * and engine/provider pair, in one page on a held path frame of the demo level (a still, so every inference sees the
+ * same content):
+ *   - the pure onnxruntime-web run (the plugin's own builds and env; the same I/O as the plugin: CPU tensors, or GPU
+ *     buffers on Babylon's device for zero-copy), the plugin's inference stage and the period between results, and
+ *     their ratios to the pure run; the readback stage (overlapped with inference);
+ *   - main-thread ms per rendered frame (engine begin→end frame) with stylization off and on;
+ *   - JS heap and WebGPU bytes (every GPUBuffer/GPUTexture created on any device: Babylon's and onnxruntime's) that
+ *     stylization holds, measured against the page before enabling;
+ *   - onnxruntime-node on the same model, size and thread count.
+ * Models: the shipped default (`models/oil-tiny.onnx`, 0.5 MB) and the reference-size generator with random weights
+ * (`bench/models/reference-untrained.onnx`, 12.5 MB; made by `training/recipe.py export-untrained` when missing).
+ * Writes bench/report/throughput.md and throughput.json.
  *
- *   npm run bench:throughput      (needs the demo built; BENCH_SECONDS per case, default 12)
+ *   npm run bench:throughput      (needs the demo built; BENCH_SECONDS per case, default 10; BENCH_FILTER keeps the
+ *                                 cases whose "model engine provider height" contains it, e.g. "oil-tiny webgl wasm")
  */
+import fs from "node:fs";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { openDemo, type BrowserSession } from "../test/browser/chromium";
-import { median, nodeMedianRun, runCases, writeReport } from "./benchTools";
+import type { BrowserSession } from "../test/browser/chromium";
+import { TrainingPython, median, nodeMedianRun, runCases, writeJson, writeReport } from "./benchTools";
 
-const Seconds = Number(process.env.BENCH_SECONDS ?? 12);
-const Model = "models/oil-tiny.onnx";
-const Cases: Array<{ engine: "webgl" | "webgpu"; ep: "wasm"; height: number }> = [
-    { engine: "webgl", ep: "wasm", height: 128 },
-    { engine: "webgl", ep: "wasm", height: 192 },
-    { engine: "webgpu", ep: "wasm", height: 192 },
-];
+const Seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const here = path.dirname(fileURLToPath(import.meta.url));
-async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Promise<string> {
-    const demo = await openDemo(session, { engine: c.engine, ep: c.ep, height: String(c.height), hud: "0", model: Model, frame: "600" });
-    await demo.page.evaluate("window.__name = (f) => f"); // tsx keeps function names with a helper the page lacks
-    await demo.page.waitForFunction(() => (window as any).demo.stylization?.stats.framesStylized > 2, null, { timeout: 180_000 });
-    const plugin = await demo.page.evaluate(async (seconds) => {
-        const st = (window as any).demo.stylization;
-        const arrivals: number[] = [];
-        const inference: number[] = [];
-        const readback: number[] = [];
-        const observer = st.onFrameStylizedObservable.add(() => {
-            arrivals.push(performance.now());
-            inference.push(st.stats.lastStages.inference);
-            readback.push(st.stats.lastStages.readback);
-        });
-        await new Promise((r) => setTimeout(r, seconds * 1000));
-        st.onFrameStylizedObservable.remove(observer);
-        return { arrivals, inference, readback, width: st.stats.inferenceWidth, height: st.stats.inferenceHeight, provider: st.stats.executionProvider };
-    }, Seconds);
-    const pure = await demo.page.evaluate(
-        async ({ model, width, height }) => {
-            const { stylization, api } = (window as any).demo;
-            stylization.enabled = false;
-            await stylization.readOutputTensor(); // no inference in flight
-            const ort = await api.loadOrtWasm(); // the plugin's own build and env (threads, worker proxy)
-            const bytes = new Uint8Array(await (await fetch(model)).arrayBuffer());
-            const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
-            const input = session.inputNames[0];
-            const run = () => session.run({ [input]: new ort.Tensor("float32", new Float32Array(3 * width * height).fill(0.1), [1, 3, height, width]) });
+const root = path.join(here, "..");
+const Tiny = "models/oil-tiny.onnx";
+const Reference = "bench/models/reference-untrained.onnx";
+
+type Pair = { engine: "webgl" | "webgpu"; ep: "wasm" | "webgpu" };
+interface Case extends Pair {
+    model: string;
+    height: number;
+}
+const ReadbackPairs: Pair[] = [
+    { engine: "webgl", ep: "wasm" },
+    { engine: "webgpu", ep: "wasm" },
+];
+const GpuPairs: Pair[] = [
+    { engine: "webgpu", ep: "webgpu" }, // zero-copy
+    { engine: "webgl", ep: "webgpu" }, // the WebGPU EP on its own device, asynchronous download
+];
+// The WebGPU EP on SwiftShader is far slower than wasm (7.5 s per run of the tiny model at 168x128): the tiny model at a
+// small size only, to have the figures; the reference-size generator would take minutes per run there.
+const Cases: Case[] = [
+    ...[128, 192, 256].flatMap((height) => ReadbackPairs.map((p) => ({ ...p, model: Tiny, height }))),
+    ...GpuPairs.map((p) => ({ ...p, model: Tiny, height: 64 })),
+    ...[96, 128].flatMap((height) => ReadbackPairs.map((p) => ({ ...p, model: Reference, height }))),
+].filter((c) => `${path.basename(c.model)} ${c.engine} ${c.ep} ${c.height}`.includes(process.env.BENCH_FILTER ?? ""));
+
+/** Counts the bytes of live GPUBuffers and GPUTextures on every device the page creates (Babylon's and onnxruntime's). */
+function trackGpuBytes(): void {
+    const w = window as any;
+    w.__gpuBytes = 0;
+    if (typeof GPUDevice === "undefined") {
+        return;
+    }
+    const live = new WeakMap<object, number>();
+    const track = (object: { destroy(): void }, bytes: number) => {
+        live.set(object, bytes);
+        w.__gpuBytes += bytes;
+        const destroy = object.destroy.bind(object);
+        object.destroy = () => {
+            w.__gpuBytes -= live.get(object) ?? 0;
+            live.delete(object);
+            destroy();
+        };
+        return object;
+    };
+    const createBuffer = GPUDevice.prototype.createBuffer;
+    GPUDevice.prototype.createBuffer = function (this: GPUDevice, descriptor: GPUBufferDescriptor) {
+        return track(createBuffer.call(this, descriptor), descriptor.size) as GPUBuffer;
+    };
+    const createTexture = GPUDevice.prototype.createTexture;
+    GPUDevice.prototype.createTexture = function (this: GPUDevice, descriptor: GPUTextureDescriptor) {
+        const texture = createTexture.call(this, descriptor);
+        // An estimate per texel: 16 bytes for 32-bit float formats, 8 for 16-bit ones, 4 otherwise; mips and layers counted.
+        const texel = /32float/.test(texture.format) ? 16 : /16float/.test(texture.format) ? 8 : 4;
+        const layers = texture.depthOrArrayLayers * texture.sampleCount;
+        let bytes = 0;
+        for (let level = 0; level < texture.mipLevelCount; level++) {
+            bytes += Math.max(1, texture.width >> level) * Math.max(1, texture.height >> level) * texel * layers;
+        }
+        return track(texture, bytes) as GPUTexture;
+    };
+}
+
+async function benchCase(session: BrowserSession, c: Case): Promise<Record<string, number | string>> {
+    const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
+    await page.addInitScript({ content: "window.__name = (f) => f;" }); // tsx names inner functions with a helper the page lacks
+    await page.addInitScript(trackGpuBytes);
+    await page.goto(`${session.baseUrl}/?${new URLSearchParams({ engine: c.engine, hud: "0", frame: "600", stylize: "0" })}`);
+    await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 120_000 });
+    const m = await page.evaluate(
+        async ({ c, seconds }) => {
+            const { scene, engine, api } = (window as any).demo;
+            const w = window as any;
+            const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+            const heap = () => (w.gc?.(), (performance as any).memory?.usedJSHeapSize ?? NaN);
+            /** Main-thread ms of each frame rendered during `ms` (engine begin to end of frame). */
+            const frameTimes = async (ms: number) => {
+                const times: number[] = [];
+                let began = 0;
+                const begin = engine.onBeginFrameObservable.add(() => (began = performance.now()));
+                const end = engine.onEndFrameObservable.add(() => began && times.push(performance.now() - began));
+                await sleep(ms);
+                engine.onBeginFrameObservable.remove(begin);
+                engine.onEndFrameObservable.remove(end);
+                return times;
+            };
+            await sleep(1000);
+            const before = { heap: heap(), gpu: w.__gpuBytes, frames: await frameTimes(2000) };
+            const st = await scene.enableStylization(c.model, { executionProvider: c.ep, targetHeight: c.height });
+            while (st.stats.framesStylized < 2) {
+                await sleep(50);
+            }
+            const arrivals: number[] = [];
+            const inference: number[] = [];
+            const readback: number[] = [];
+            const observer = st.onFrameStylizedObservable.add(() => {
+                arrivals.push(performance.now());
+                inference.push(st.stats.lastStages.inference);
+                readback.push(st.stats.lastStages.readback);
+            });
+            const framesOn = await frameTimes(seconds * 1000);
+            st.onFrameStylizedObservable.remove(observer);
+            const during = { heap: heap(), gpu: w.__gpuBytes };
+            const { inferenceWidth: width, inferenceHeight: height, executionProvider: provider, zeroCopy } = st.stats;
+            st.enabled = false;
+            await st.readOutputTensor(); // no inference in flight
+            // The pure run: the plugin's own onnxruntime build and env, the same I/O as the plugin's path.
+            const ort = c.ep === "wasm" ? await api.loadOrtWasm() : await api.loadOrtWebGpu();
+            const bytes = new Uint8Array(await (await fetch(c.model)).arrayBuffer());
+            const device = zeroCopy ? engine._device : undefined;
+            const ep = device ? { name: "webgpu", device } : c.ep;
+            const pure = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: "all" });
+            const dims = [1, 3, height, width];
+            let run: () => Promise<unknown>;
+            const buffers: GPUBuffer[] = [];
+            if (device) {
+                const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+                buffers.push(device.createBuffer({ size: 12 * width * height, usage }), device.createBuffer({ size: 12 * width * height, usage }));
+                const input = ort.Tensor.fromGpuBuffer(buffers[0], { dataType: "float32", dims });
+                const output = ort.Tensor.fromGpuBuffer(buffers[1], { dataType: "float32", dims });
+                run = async () => {
+                    await pure.run({ [pure.inputNames[0]]: input }, { [pure.outputNames[0]]: output });
+                    await device.queue.onSubmittedWorkDone();
+                };
+            } else {
+                run = async () => {
+                    const result = await pure.run({ [pure.inputNames[0]]: new ort.Tensor("float32", new Float32Array(3 * width * height).fill(0.1), dims) });
+                    await result[pure.outputNames[0]].getData();
+                };
+            }
             await run();
-            await run();
-            const times: number[] = [];
-            for (let i = 0; i < 9; i++) {
+            const pureTimes: number[] = [];
+            const until = performance.now() + seconds * 500;
+            while (pureTimes.length < 3 || (performance.now() < until && pureTimes.length < 15)) {
                 const started = performance.now();
                 await run();
-                times.push(performance.now() - started);
+                pureTimes.push(performance.now() - started);
             }
-            await session.release();
-            return times;
+            await pure.release();
+            buffers.forEach((b) => b.destroy());
+            scene.disableStylization();
+            return { width, height, provider, zeroCopy, arrivals, inference, readback, pureTimes, before, during, framesOn };
         },
-        { model: Model, width: plugin.width, height: plugin.height }
+        { c, seconds: Seconds }
     );
-    await demo.page.close();
-    const pureMs = median(pure);
-    const inferenceMs = median(plugin.inference);
-    const periodMs = median(plugin.arrivals.slice(1).map((t, i) => t - plugin.arrivals[i]));
-    const nodeMs = await nodeMedianRun(path.join(here, "..", Model), plugin.width, plugin.height);
-    const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
-    const r = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
-    const readbackMs = median(plugin.readback);
-    return `| ${c.engine} | ${plugin.provider} | ${plugin.width}x${plugin.height} | ${f(pureMs)} | ${f(inferenceMs)} (${r(inferenceMs / pureMs)}x) | ${f(periodMs)} (${r(periodMs / pureMs)}x) | ${f(readbackMs)} | ${plugin.inference.length} | ${f(nodeMs)} (wasm ${r(pureMs / nodeMs)}x) |`;
+    await page.close();
+    const pureMs = median(m.pureTimes);
+    const inferenceMs = median(m.inference);
+    const periodMs = median(m.arrivals.slice(1).map((t: number, i: number) => t - m.arrivals[i]));
+    const nodeMs = c.ep === "wasm" ? await nodeMedianRun(path.join(root, c.model), m.width, m.height) : NaN;
+    return {
+        model: path.basename(c.model),
+        engine: c.engine,
+        provider: m.provider + (m.zeroCopy ? " (zero-copy)" : ""),
+        size: `${m.width}x${m.height}`,
+        pureMs,
+        inferenceMs,
+        inferenceRatio: inferenceMs / pureMs,
+        periodMs,
+        periodRatio: periodMs / pureMs,
+        readbackMs: median(m.readback),
+        results: m.inference.length,
+        frameMsOff: median(m.before.frames),
+        frameMsOn: median(m.framesOn),
+        heapMB: (m.during.heap - m.before.heap) / 1e6,
+        gpuMB: (m.during.gpu - m.before.gpu) / 1e6,
+        nodeMs,
+        wasmOverNode: pureMs / nodeMs,
+    };
+}
+
+function row(r: Record<string, number | string>): string {
+    const f = (v: number | string, digits = 1) => (typeof v === "string" ? v : Number.isFinite(v) ? v.toFixed(digits) : "–");
+    return (
+        `| ${r.model} | ${r.engine} | ${r.provider} | ${r.size} | ${f(r.pureMs)} | ${f(r.inferenceMs)} (${f(r.inferenceRatio, 2)}x) | ` +
+        `${f(r.periodMs)} (${f(r.periodRatio, 2)}x) | ${f(r.readbackMs)} | ${r.results} | ${f(r.frameMsOff, 2)} → ${f(r.frameMsOn, 2)} | ` +
+        `${f(r.heapMB)} | ${f(r.gpuMB)} | ${f(r.nodeMs)} (${f(r.wasmOverNode, 2)}x) |`
+    );
 }
 
 async function main(): Promise<void> {
-    const rows = await runCases(Cases, benchCase);
+    if (!fs.existsSync(path.join(root, Reference))) {
+        execFileSync(TrainingPython, ["training/recipe.py", "export-untrained", "--family", "reference", "--out", Reference], { cwd: root, stdio: "inherit" });
+    }
+    const results = await runCases(Cases, benchCase, { args: ["--enable-precise-memory-info", "--js-flags=--expose-gc"] }, row);
+    writeJson("throughput", { date: new Date().toISOString(), seconds: Seconds, results });
     writeReport("throughput", [
         "# Throughput benchmark",
         "",
-        `${new Date().toISOString()} · \`${Model}\` on path frame 600 of the demo level, 320x240 canvas · ${Seconds} s per case · Chromium (SwiftShader) on this machine.`,
-        "Goals (issue Throughput): plugin inference / pure run ≤ 1.05, period / pure run ≤ 1.10. Compare ratios within this run.",
+        `${new Date().toISOString()} · demo level, path frame 600 held, 320x240 canvas · ${Seconds} s per case · Chromium 2 cores, SwiftShader (WebGL2 and WebGPU on the CPU), wasm 2 threads cross-origin isolated.`,
+        "Goals (issue Throughput): plugin inference / pure run ≤ 1.05, period / pure run ≤ 1.10. Compare ratios within one run: this machine is noisy.",
+        "Main thread: median ms per rendered frame, stylization off → on. Heap and GPU: what stylization holds (JS heap after a GC; WebGPU buffers and textures on any device, so onnxruntime's WebGPU EP allocations count; WebGL allocations are not counted).",
         "",
-        "| engine | provider | inference size | pure run ms (median) | plugin inference stage ms (ratio) | period between results ms (ratio) | readback ms (overlapped) | results | onnxruntime-node ms (wasm / node) |",
-        "|---|---|---|---|---|---|---|---|---|",
-        ...rows,
+        "| model | engine | provider | inference size | pure run ms | plugin inference ms (ratio) | period ms (ratio) | readback ms | results | main thread ms/frame | heap MB | WebGPU MB | onnxruntime-node ms (wasm/node) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ...results.map(row),
         "",
     ]);
 }

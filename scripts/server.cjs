@@ -21,6 +21,7 @@ function startServer({ port = 8080, host = "127.0.0.1", isolated = true } = {}) 
     const mounts = [
         ["/test/models", sirv(path.join(root, "test", "models"), options)],
         ["/models", sirv(path.join(root, "models"), options)],
+        ["/bench/models", sirv(path.join(root, "bench", "models"), options)],
         ["", sirv(path.resolve(root, process.env.DEMO_DIST ?? "dist-demo"), { ...options, single: false })],
     ];
     const server = http.createServer((req, res) => {

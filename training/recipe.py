@@ -96,6 +96,55 @@ def cmd_export(args) -> None:
     print(json.dumps({k: info[k] for k in ("file", "bytes", "parameters", "gmacs_720x540")}, indent=2))
 
 
+def cmd_export_untrained(args) -> None:
+    """A family member with random weights, exported as training exports: the same graph, for speed figures only."""
+    import torch
+    from fewshot.export import export_onnx
+
+    torch.manual_seed(args.seed)
+    generator = Generator(FAMILY[args.family])
+    metadata = {"stylize.input_range": "[-1,1]", "stylize.output_range": "[-1,1]", "stylize.name": f"{args.family}-untrained",
+                "stylize.architecture": FAMILY[args.family].to_json()}
+    out = resolve(args.out)
+    export_onnx(generator, out, 13, metadata, f"{args.family} generator with random weights (speed benchmarks only)")
+    print(json.dumps({"file": str(out), "bytes": out.stat().st_size, "parameters": parameter_count(generator)}))
+
+
+def cmd_quantize(args) -> None:
+    """models/<name>.onnx -> models/<name>.int8.onnx (QDQ), calibrated on frames; prints its PSNR against fp32."""
+    import numpy as np
+    import onnx
+    from fewshot.data import list_frames, load_rgb
+    from fewshot.quantize import calibrate, quantize_qdq, run_graph
+    from PIL import Image
+
+    config = _config(args)
+    out_dir = resolve(args.out) if args.out else resolve(config.export.out_dir)
+    source = out_dir / f"{config.name}.onnx"
+    model = onnx.load(str(source))
+    width, height = (int(v) for v in args.size.split("x"))
+
+    def frame(path):  # the contract of the family's export: RGB sRGB in [-1,1], NCHW
+        img = np.asarray(Image.open(path).convert("RGB").resize((width, height), Image.BILINEAR), dtype=np.float32) / 255
+        return np.ascontiguousarray((img * 2 - 1).transpose(2, 0, 1)[None])
+
+    frames = [frame(p) for p in list_frames(resolve(args.frames))]
+    calibration, check = frames[::2], frames[1::2]  # ranges from half the frames, the PSNR on the other half
+    quantized = quantize_qdq(model, calibrate(model, calibration))
+    for key, value in (("stylize.quantization", f"int8 QDQ: weights per channel, activations per tensor, calibrated on {len(calibration)} frames at {args.size}"),):
+        entry = quantized.metadata_props.add()
+        entry.key, entry.value = key, value
+    target = out_dir / f"{config.name}.int8.onnx"
+    onnx.save(quantized, str(target))
+    output = model.graph.output[0].name
+    psnrs = []
+    for f in check:
+        a, b = run_graph(model, f)[output].numpy(), run_graph(quantized, f)[output].numpy()
+        psnrs.append(10 * np.log10(4 / max(float(np.mean((a - b) ** 2)), 1e-12)))  # peak-to-peak 2 in [-1,1]
+    print(json.dumps({"file": str(target), "bytes": target.stat().st_size, "fp32_bytes": source.stat().st_size,
+                      "simulated_psnr_db": round(float(np.mean(psnrs)), 2), "checked_frames": len(check)}, indent=2))
+
+
 def cmd_all(args) -> None:
     cmd_train(args)
     cmd_evaluate(args)
@@ -114,6 +163,17 @@ def main(argv=None) -> None:
     p.add_argument("--out", required=True)
     p.add_argument("--overwrite", action="store_true")
     p.set_defaults(func=cmd_paint)
+    p = sub.add_parser("export-untrained", help="export a family member with random weights (for speed benchmarks)")
+    p.add_argument("--family", required=True, choices=sorted(FAMILY))
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_export_untrained)
+    p = sub.add_parser("quantize", help="int8 QDQ twin of an exported model (models/<name>.int8.onnx)")
+    p.add_argument("config")
+    p.add_argument("--frames", default="assets/keyframes/village/frames", help="calibration frames (PNG)")
+    p.add_argument("--size", default="256x192", help="calibration size WxH")
+    p.add_argument("--out", help="models folder (default: the config's export.out_dir)")
+    p.set_defaults(func=cmd_quantize)
     for name, func, help_ in (("train", cmd_train, "train (resumes from the run's checkpoint)"),
                               ("evaluate", cmd_evaluate, "held-out PSNR/SSIM vs the painter"),
                               ("export", cmd_export, "ONNX with metadata + reference pairs"),

@@ -5,7 +5,7 @@
  * python3-numpy, python3-pil and python3-onnx on /usr/bin/python3 (.ci/run installs them).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
@@ -103,4 +103,40 @@ test("the keyframe pairs in assets/keyframes train as shipped: every frame has i
     } finally {
         rmSync(run, { recursive: true, force: true });
     }
+});
+
+describe("recipe.py quantize: the int8 (QDQ) twin of the shipped default generator", () => {
+    let dir: string;
+    let report: { file: string; bytes: number; fp32_bytes: number; simulated_psnr_db: number };
+    beforeAll(() => {
+        dir = mkdtempSync(path.join(os.tmpdir(), "recipe-int8-"));
+        copyFileSync(path.join(Root, "models", "oil-tiny.onnx"), path.join(dir, "oil-tiny.onnx"));
+        report = JSON.parse(python(["training/recipe.py", "quantize", "training/configs/oil-tiny.json", "--out", dir]));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    test("stores int8 weights behind DequantizeLinear (a third of the bytes) and keeps the contract metadata", () => {
+        const bytes = new Uint8Array(readFileSync(report.file));
+        const model = describeModel(bytes, "oil-tiny.int8.onnx");
+        const ops = new Set(model.info.nodes.map((n) => n.opType));
+        expect([...ops]).toEqual(expect.arrayContaining(["QuantizeLinear", "DequantizeLinear", "Conv"]));
+        expect(report.bytes).toBeLessThan(report.fp32_bytes / 2.5);
+        expect(model.declared).toMatchObject({ inputRange: "[-1,1]", outputRange: "[-1,1]" });
+    });
+
+    test("onnxruntime-node runs it within 35 dB of the fp32 output on a held-out reference input (the ship threshold)", async () => {
+        // The reference input was not among the calibration frames (those are the keyframe pairs in assets/).
+        const png = readPng(path.join(Root, "models", "reference", "oil-tiny.256x192.input.png"));
+        const input = preprocessFrame(png, png.width, png.height, resolvePreprocessConfig({ inputRange: "[-1,1]" }));
+        const outputs: Float32Array[] = [];
+        for (const file of [path.join(dir, "oil-tiny.onnx"), report.file]) {
+            const session = await ort.InferenceSession.create(file);
+            const result = await session.run({ input: new ort.Tensor("float32", input, [1, 3, png.height, png.width]) });
+            outputs.push(result.output.data as Float32Array);
+            await session.release();
+        }
+        const db = tensorPsnr(outputs[1], outputs[0]);
+        console.log(`int8 vs fp32 (onnxruntime-node, 256x192 held-out): ${db.toFixed(1)} dB; simulated at export ${report.simulated_psnr_db} dB`);
+        expect(db).toBeGreaterThanOrEqual(35);
+    });
 });
