@@ -308,8 +308,7 @@ export class Stylization {
     }
 
     public get stats(): StylizationStats {
-        const running = { executionProvider: this._session?.provider, zeroCopy: this._pipeline.zeroCopy, skippedProviders: this._providers.skipped };
-        return stylizationStats(this._pipeline.counters, running, this._sizing.sizeFor(this._model));
+        return stylizationStats(this._pipeline.counters, this._session, this._providers.skipped, this._sizing.sizeFor(this._model));
     }
 
     /** Where the frame pipeline stands: its phase (idle, capturing, reading back, inferring, stopped), holds, results. */

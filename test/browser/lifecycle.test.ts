@@ -120,17 +120,11 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
             const { scene } = (window as any).demo;
             const st = scene.stylization;
             const phases = new Set<string>();
-            let overlapped = false; // a frame reading back (or read) while the previous one is in inference
-            const observer = scene.onAfterRenderObservable.add(() => {
-                const { phase, inFlight } = st.pipelineState;
-                phases.add(phase);
-                overlapped ||= (inFlight.reading || inFlight.ready) && inFlight.inferring;
-            });
-            for (let i = 0; i < 4; i++) {
+            const observer = scene.onAfterRenderObservable.add(() => phases.add(st.pipelineState.phase));
+            for (let i = 0; i < 2; i++) {
                 await new Promise((resolve) => st.onFrameStylizedObservable.addOnce(resolve));
             }
             scene.onAfterRenderObservable.remove(observer);
-            const zeroCopy = st.stats.zeroCopy;
             st.frozen = true;
             await st.readOutputTensor(); // waits until no inference is in flight
             await new Promise((resolve) => scene.onAfterRenderObservable.addOnce(resolve)); // the last result is presented
@@ -140,11 +134,9 @@ describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
             const working = st.stylizeImage({ data: new Uint8Array(4 * width * height).fill(128), width, height });
             const held = st.pipelineState;
             await working;
-            return { phases: [...phases], overlapped, zeroCopy, frozen, held, after: st.pipelineState };
+            return { phases: [...phases], frozen, held, after: st.pipelineState };
         });
         expect(states.phases.some((phase: string) => ["captured", "reading", "inferring"].includes(phase))).toBe(true);
-        // The readback path overlaps the next frame's capture and readback with the inference; zero-copy runs one at a time.
-        expect(states.overlapped).toBe(!states.zeroCopy);
         const nothingInFlight = { reading: false, ready: false, inferring: false };
         expect(states.frozen).toEqual({ phase: "idle", capturing: false, holds: 0, inFlight: nothingInFlight, resultPending: false, resultShown: true });
         expect(states.held).toMatchObject({ capturing: false, holds: 1 });

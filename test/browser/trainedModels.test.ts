@@ -8,6 +8,7 @@
  * captured tensor holds the PNG's bytes without resampling (checked below against the CPU reference).
  */
 import path from "node:path";
+import * as ort from "onnxruntime-node";
 import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
 import { maxAbsDiff, readTensors, screenPixels, stylizeWith } from "./pageTools";
 import { preprocessFrame } from "../../src/plugin/contract/cpuReference";
@@ -111,6 +112,39 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep, m
             console.log(
                 `${engine}/${ep} ${ref.output_tensor}: ${psnr.toFixed(1)} dB (max abs ${worst.toExponential(1)}), [0,1] input range ${wrong.toFixed(1)} dB`
             );
+        } finally {
+            await demo.page.close();
+        }
+    });
+});
+
+describe("the int8 twin (models/oil-tiny.int8.onnx, training/recipe.py quantize) on the wasm EP", () => {
+    test("stays within 35 dB of the fp32 PyTorch reference, and runs like onnxruntime-node's integer kernels", async () => {
+        const fp32 = cases.find((c) => c.name === DefaultModel)!;
+        const demo = await openDemo(session, {
+            engine: "webgl",
+            ep: "wasm",
+            scene: "test",
+            size: `${Width}x${Height}`,
+            height: `${Height}`,
+            hud: "0",
+            model: "models/oil-tiny.int8.onnx",
+        });
+        try {
+            expect(await demo.page.evaluate(() => (window as any).demo.error)).toBeUndefined();
+            await showImage(demo, fp32.ref);
+            await stylizeWith(demo.page, {}); // the contract the recipe copied from the fp32 model
+            const { input, output } = await readTensors(demo.page);
+            const fp32Db = tensorPsnr(output, readTensor(path.join(ModelsDir, fp32.ref.output_tensor)));
+            const session = await ort.InferenceSession.create(path.join(ModelsDir, "oil-tiny.int8.onnx"));
+            const native = (await session.run({ input: new ort.Tensor("float32", input, [1, 3, Height, Width]) })).output.data as Float32Array;
+            await session.release();
+            const nativeDb = tensorPsnr(output, native);
+            console.log(`webgl/wasm oil-tiny.int8: ${fp32Db.toFixed(1)} dB against fp32 PyTorch, ${nativeDb.toFixed(1)} dB against onnxruntime-node int8`);
+            expect(fp32Db).toBeGreaterThanOrEqual(35);
+            // Integer kernels: wasm and native onnxruntime agree to float rounding in the few float operators (measured
+            // 163 dB); 100 dB leaves room for another CPU's float reductions and still catches any quantization difference.
+            expect(nativeDb).toBeGreaterThanOrEqual(100);
         } finally {
             await demo.page.close();
         }

@@ -102,6 +102,12 @@ const FixedSizeSessions = 4;
 export class StylizationSession {
     private _inputGpu: Ort.Tensor | undefined;
     private _outputGpu: Ort.Tensor | undefined;
+    /**
+     * Zero-copy: a session with graph capture for the bound buffers' size (onnxruntime records the GPU commands of the
+     * first run and replays them, sparing the per-kernel CPU work), or false once capture failed here.
+     */
+    private _capture: { key: string; session: Promise<Ort.InferenceSession> } | false | undefined;
+    private _replaying = false;
     /** Sessions of copies of the model fixed to one size ("HxW"), for providers that need fixed shapes; newest last. */
     private readonly _fixed = new Map<string, Ort.InferenceSession>();
 
@@ -111,8 +117,14 @@ export class StylizationSession {
         private readonly _ort: OrtModule,
         private _session: Ort.InferenceSession,
         /** True when input and output stay on Babylon's GPU device. */
-        public readonly gpuIo: boolean
+        public readonly gpuIo: boolean,
+        private readonly _device?: GPUDevice
     ) {}
+
+    /** True when zero-copy runs replay a captured graph (see {@link runGpu}). */
+    public get graphCaptured(): boolean {
+        return this._replaying;
+    }
 
     /** onnxruntime sessions created and still open, over all models and stylizations: growth means a leak. */
     public static get sessionCounts(): { created: number; open: number } {
@@ -153,7 +165,7 @@ export class StylizationSession {
         } catch (error) {
             throw sessionCreationError(model, provider, error);
         }
-        return new StylizationSession(model, provider, ort, session, provider === "webgpu" && !!device);
+        return new StylizationSession(model, provider, ort, session, provider === "webgpu" && !!device, device);
     }
 
     /** Binds the GPU buffers that hold the input and receive the output (zero-copy sessions only). */
@@ -164,14 +176,52 @@ export class StylizationSession {
         this._outputGpu = this._ort.Tensor.fromGpuBuffer(output, { dataType: "float32", dims });
     }
 
-    /** Runs on the bound GPU buffers. Resolves when the work is submitted, not when the GPU has finished it. */
+    /**
+     * The graph-capture session for the bound size: shapes are static between binds, and the input and output are the
+     * same GPU buffers on every run, which is what onnxruntime's graph capture needs. A copy of the model with the size
+     * written in. Undefined when capture is not possible here (then the regular session runs).
+     */
+    private async _capturedSession(width: number, height: number): Promise<Ort.InferenceSession | undefined> {
+        if (this._capture === false || !this._device) {
+            return undefined;
+        }
+        const key = `${height}x${width}`;
+        if (this._capture?.key !== key) {
+            const previous = this._capture?.session;
+            const bytes = withFixedImageSize(this.model.bytes, height, width);
+            const options = { executionProviders: [{ name: "webgpu", device: this._device }], enableGraphCapture: true, graphOptimizationLevel: "all" };
+            const session = exclusive(this._ort, () => this._ort.InferenceSession.create(bytes, options as Ort.InferenceSession.SessionOptions)).then(created);
+            this._capture = { key, session };
+            previous?.then((old) => release(this._ort, old)).catch(() => undefined);
+        }
+        return this._capture.session;
+    }
+
+    /**
+     * Runs on the bound GPU buffers, replaying a captured graph when the provider can (the first run at a size records
+     * it). Resolves when the work is submitted, not when the GPU has finished it.
+     */
     public async runGpu(): Promise<void> {
         if (!this._inputGpu || !this._outputGpu) {
             throw new InferenceError("runGpu called before bindGpuBuffers");
         }
+        const [input, output] = [this._inputGpu, this._outputGpu];
+        const feeds = { [this.model.inputName]: input };
+        const fetches = { [this.model.outputName]: output };
         try {
-            const [input, output] = [this._inputGpu, this._outputGpu];
-            await exclusive(this._ort, () => this._session.run({ [this.model.inputName]: input }, { [this.model.outputName]: output }));
+            const captured = await this._capturedSession(input.dims[3], input.dims[2]);
+            if (captured) {
+                await exclusive(this._ort, () => captured.run(feeds, fetches));
+                this._replaying = true;
+                return;
+            }
+        } catch (error) {
+            // Capture is an optimization: where the provider cannot capture this graph, run it as it is from now on.
+            console.warn(`[stylization] model ${this.model.name}: graph capture is not available (${(error as Error).message}); running without it`);
+            void this._releaseCapture();
+        }
+        try {
+            await exclusive(this._ort, () => this._session.run(feeds, fetches));
         } catch (error) {
             throw new ProviderRunError(this.provider, `model ${this.model.name} failed on ${this.provider}: ${(error as Error).message}`, { cause: error });
         }
@@ -236,6 +286,14 @@ export class StylizationSession {
         }
     }
 
+    /** Stops capturing for good and releases the capture session, if any. */
+    private _releaseCapture(): Promise<void> {
+        const capture = this._capture;
+        this._capture = false;
+        this._replaying = false;
+        return capture ? capture.session.then((session) => release(this._ort, session)).catch(() => undefined) : Promise.resolve();
+    }
+
     private _releaseGpuTensors(): void {
         // These tensors wrap buffers the pipeline owns; disposing them does not destroy the buffers.
         this._inputGpu?.dispose();
@@ -245,6 +303,7 @@ export class StylizationSession {
 
     public async dispose(): Promise<void> {
         this._releaseGpuTensors();
+        await this._releaseCapture();
         const sessions = this._fixed.size ? [...this._fixed.values()] : [this._session];
         this._fixed.clear();
         for (const session of sessions) {

@@ -29,7 +29,7 @@ export class FrameSection {
         const engine = this._stylization.scene.getEngine();
         const fps = engine.getFps();
         this._badge.textContent = stats.executionProvider
-            ? `${stats.executionProvider}${stats.zeroCopy ? " · zero-copy" : ""} · ${engine.isWebGPU ? "WebGPU" : "WebGL2"}`
+            ? `${stats.executionProvider}${stats.zeroCopy ? " · zero-copy" : ""}${stats.graphCapture ? " · graph capture" : ""} · ${engine.isWebGPU ? "WebGPU" : "WebGL2"}`
             : "no model";
         this._figures.replaceChildren(
             ...[

@@ -1,4 +1,5 @@
 import type { ExecutionProvider, SkippedProvider } from "../infer/executionProvider.js";
+import type { StylizationSession } from "../infer/inferenceSession.js";
 
 /** The stages a stylized frame's time is split into, in the order the frame passes through them. */
 export const StageNames = ["capture", "readback", "inference", "postprocess", "present"] as const;
@@ -42,6 +43,8 @@ export interface StylizationStats {
     executionProvider: ExecutionProvider | undefined;
     /** True when frames never leave the GPU (WebGPU engine + WebGPU provider). */
     zeroCopy: boolean;
+    /** True when zero-copy runs replay a graph onnxruntime captured (fewer CPU commands per frame). */
+    graphCapture: boolean;
     /** The providers `auto` did not run the model on, and why (left out, or failed to start). */
     skippedProviders: SkippedProvider[];
     inferenceWidth: number;
@@ -67,15 +70,18 @@ export interface FrameStylizedEvent {
     frameId: number;
 }
 
-/** A stylization's stats from its pipeline's counters, the session's provider and the inference size. */
+/** A stylization's stats from its pipeline's counters, the session running (if any), the providers skipped and the inference size. */
 export function stylizationStats(
     counters: PipelineCounters,
-    running: { executionProvider: ExecutionProvider | undefined; zeroCopy: boolean; skippedProviders: SkippedProvider[] },
+    session: StylizationSession | undefined,
+    skippedProviders: SkippedProvider[],
     size: { width: number; height: number }
 ): StylizationStats {
     return {
-        ...running,
-        skippedProviders: running.skippedProviders.map((s) => ({ ...s })),
+        executionProvider: session?.provider,
+        zeroCopy: !!session?.gpuIo,
+        graphCapture: !!session?.graphCaptured,
+        skippedProviders: skippedProviders.map((s) => ({ ...s })),
         inferenceWidth: size.width,
         inferenceHeight: size.height,
         lastInferenceMs: counters.lastInferenceMs,
