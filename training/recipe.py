@@ -131,9 +131,9 @@ def cmd_quantize(args) -> None:
     frames = [frame(p) for p in list_frames(resolve(args.frames))]
     calibration, check = frames[::2], frames[1::2]  # ranges from half the frames, the PSNR on the other half
     quantized = quantize_qdq(model, calibrate(model, calibration))
-    for key, value in (("stylize.quantization", f"int8 QDQ: weights per channel, activations per tensor, calibrated on {len(calibration)} frames at {args.size}"),):
-        entry = quantized.metadata_props.add()
-        entry.key, entry.value = key, value
+    entry = quantized.metadata_props.add()
+    entry.key = "stylize.quantization"
+    entry.value = f"int8 QDQ: weights per channel, activations per tensor, calibrated on {len(calibration)} frames at {args.size}"
     target = out_dir / f"{config.name}.int8.onnx"
     onnx.save(quantized, str(target))
     output = model.graph.output[0].name

@@ -170,6 +170,10 @@ export class StylizationSession {
 
     /** Binds the GPU buffers that hold the input and receive the output (zero-copy sessions only). */
     public bindGpuBuffers(input: GPUBuffer, output: GPUBuffer, width: number, height: number): void {
+        const [oldInput, oldOutput] = [this._inputGpu?.gpuBuffer, this._outputGpu?.gpuBuffer];
+        if (this._capture && (input !== oldInput || output !== oldOutput)) {
+            void this._releaseCapture(false); // a captured graph replays on the buffers it was recorded with
+        }
         this._releaseGpuTensors();
         const dims = [1, 3, height, width];
         this._inputGpu = this._ort.Tensor.fromGpuBuffer(input, { dataType: "float32", dims });
@@ -218,7 +222,7 @@ export class StylizationSession {
         } catch (error) {
             // Capture is an optimization: where the provider cannot capture this graph, run it as it is from now on.
             console.warn(`[stylization] model ${this.model.name}: graph capture is not available (${(error as Error).message}); running without it`);
-            void this._releaseCapture();
+            void this._releaseCapture(true);
         }
         try {
             await exclusive(this._ort, () => this._session.run(feeds, fetches));
@@ -286,10 +290,10 @@ export class StylizationSession {
         }
     }
 
-    /** Stops capturing for good and releases the capture session, if any. */
-    private _releaseCapture(): Promise<void> {
+    /** Releases the capture session, if any; with `forGood`, runs stay uncaptured from now on. */
+    private _releaseCapture(forGood: boolean): Promise<void> {
         const capture = this._capture;
-        this._capture = false;
+        this._capture = forGood ? false : undefined;
         this._replaying = false;
         return capture ? capture.session.then((session) => release(this._ort, session)).catch(() => undefined) : Promise.resolve();
     }
@@ -303,7 +307,7 @@ export class StylizationSession {
 
     public async dispose(): Promise<void> {
         this._releaseGpuTensors();
-        await this._releaseCapture();
+        await this._releaseCapture(true);
         const sessions = this._fixed.size ? [...this._fixed.values()] : [this._session];
         this._fixed.clear();
         for (const session of sessions) {

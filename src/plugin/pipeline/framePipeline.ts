@@ -103,11 +103,12 @@ export class FramePipeline {
     }
 
     public get state(): PipelineState {
+        const lanes = this._lanes.state;
         return {
             phase: this.phase,
             capturing: this._canCapture(),
             holds: this._holds,
-            inFlight: { ...this._lanes.state, inferring: this._lanes.state.inferring || this._inferring || !!this._captured },
+            inFlight: { ...lanes, inferring: lanes.inferring || this._inferring || !!this._captured },
             resultPending: !!this._pending,
             resultShown: !!this._shown,
         };
