@@ -5,7 +5,8 @@ import { ExecutionProviderError, InferenceError, ProviderRunError } from "../../
 const runFailure = new ProviderRunError("webgpu", "model m.onnx failed on webgpu: device hung");
 
 describe("ProviderChoice.afterRunFailure", () => {
-    test("with candidates left: their plan, the failure added to the reasons", () => {
+    test("with candidates left: their plan, the failure added to the reasons, and a console warning", () => {
+        const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
         const choice = new ProviderChoice("auto");
         choice.opened([{ provider: "webgl", reason: "never auto" }], ["wasm"]);
         expect(choice.afterRunFailure("webgpu", runFailure, "m.onnx")).toEqual({
@@ -17,6 +18,8 @@ describe("ProviderChoice.afterRunFailure", () => {
                 ],
             },
         });
+        expect(warn).toHaveBeenCalledWith("[stylization] model m.onnx failed on webgpu: device hung; falling back to the wasm execution provider");
+        warn.mockRestore();
     });
 
     test("a failure that is not the provider's (a stage, a model) is reported as it is", () => {
