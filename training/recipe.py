@@ -73,12 +73,20 @@ def _run_dir(args, config: RunConfig) -> Path:
     return resolve(args.run_dir) if args.run_dir else resolve("training/runs") / config.name
 
 
+def _main_process() -> bool:
+    """False in the other processes of a torchrun launch: they train, rank 0 alone reports, evaluates and exports."""
+    import os
+
+    return int(os.environ.get("RANK", "0")) == 0
+
+
 def cmd_train(args) -> None:
     from fewshot.train import train
 
     config = _config(args)
-    summary = train(config, _run_dir(args, config), resume=not args.fresh)
-    print(json.dumps({k: v for k, v in summary.items() if k not in ("keyframes", "heldout")}, indent=2))
+    summary = train(config, _run_dir(args, config), resume=not args.fresh, stop_after=args.stop_after)
+    if _main_process():
+        print(json.dumps({k: v for k, v in summary.items() if k not in ("keyframes", "heldout")}, indent=2))
 
 
 def cmd_evaluate(args) -> None:
@@ -147,8 +155,9 @@ def cmd_quantize(args) -> None:
 
 def cmd_all(args) -> None:
     cmd_train(args)
-    cmd_evaluate(args)
-    cmd_export(args)
+    if _main_process():
+        cmd_evaluate(args)
+        cmd_export(args)
 
 
 def main(argv=None) -> None:
@@ -183,6 +192,7 @@ def main(argv=None) -> None:
         p.add_argument("--run-dir", help="default: training/runs/<name>")
         p.add_argument("--iterations", type=int, help="override train.iterations")
         p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+        p.add_argument("--stop-after", type=int, help="stop after this many iterations with a checkpoint (resume by running again)")
         p.add_argument("--out", help="export folder (default: the config's export.out_dir)")
         p.add_argument("--limit", type=int, default=0, help="evaluate at most this many frames per group")
         p.set_defaults(func=func)

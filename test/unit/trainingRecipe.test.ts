@@ -5,7 +5,7 @@
  * python3-numpy, python3-pil and python3-onnx on /usr/bin/python3 (.ci/run installs them).
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
@@ -138,5 +138,65 @@ describe("recipe.py quantize: the int8 (QDQ) twin of the shipped default generat
         const db = tensorPsnr(outputs[1], outputs[0]);
         console.log(`int8 vs fp32 (onnxruntime-node, 256x192 held-out): ${db.toFixed(1)} dB; simulated at export ${report.simulated_psnr_db} dB`);
         expect(db).toBeGreaterThanOrEqual(35);
+    });
+});
+
+describe("distributed training: torchrun, 2 processes, gloo on the CPU", () => {
+    // Debian's torch 1.13 torchrun on Python 3.12 cannot parse its own default "--redirects 0 --tee 0" (IntFlag iteration
+    // skips 0 there), so the launch names "1" (stdout) for both.
+    const torchrun = ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "--redirects", "1", "--tee", "1"];
+    const config = "training/configs/oil-tiny-keyframes.json";
+    let dir: string;
+    const history = (run: string) =>
+        JSON.parse(python(["-c", `import torch, json; print(json.dumps(torch.load("${path.join(dir, run, "checkpoint.pt")}")["history"]))`])) as Array<{
+            iteration: number;
+            total: number;
+        }>;
+    beforeAll(() => {
+        dir = mkdtempSync(path.join(os.tmpdir(), "recipe-ddp-"));
+        const train = (run: string, extra: string[], launcher: string[] = []) =>
+            python([...launcher, "training/recipe.py", "train", config, "--run-dir", path.join(dir, run), "--iterations", "200", ...extra], 240_000);
+        train("one", ["--fresh"]);
+        train("two", ["--fresh"], torchrun);
+        train("two-resumed", ["--fresh", "--stop-after", "100"], torchrun);
+        train("two-resumed", [], torchrun);
+        // Without batch norm, the only thing the processes do differently from one is the order of float sums.
+        const plain = JSON.parse(readFileSync(path.join(Root, config), "utf8"));
+        plain.architecture.norm = "none";
+        writeFileSync(path.join(dir, "plain.json"), JSON.stringify(plain));
+        for (const [run, launcher] of [
+            ["plain-one", []],
+            ["plain-two", torchrun],
+        ] as const) {
+            python(
+                [...launcher, "training/recipe.py", "train", path.join(dir, "plain.json"), "--run-dir", path.join(dir, run), "--iterations", "100", "--fresh"],
+                240_000
+            );
+        }
+    }, 400_000);
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    test("the 2-process loss curve follows the 1-process one", () => {
+        const one = history("one");
+        const two = history("two");
+        expect(two.map((h) => h.iteration)).toEqual([100, 200]);
+        // Every process draws the same global batch and trains on its half; DDP averages the gradients, so each step sees
+        // the patches the 1-process step sees. Only batch norm differs (statistics over 8 patches per process instead of
+        // 16): measured 3.7% and 6.0% apart at iterations 100 and 200; 15% keeps headroom. The exact check is below.
+        for (const [i, h] of two.entries()) {
+            expect(Math.abs(h.total - one[i].total) / one[i].total).toBeLessThan(0.15);
+        }
+        expect(two[1].total).toBeLessThan(two[0].total * 0.8); // it trains
+    });
+
+    test("without batch norm, 2 processes train exactly as 1 does (the sampling and the gradient average are right)", () => {
+        // Measured 7e-5 relative after 100 iterations (float summation order); a process training on the wrong patches
+        // or a gradient not averaged would change the trajectory itself.
+        const [one, two] = [history("plain-one")[0].total, history("plain-two")[0].total];
+        expect(Math.abs(two - one) / one).toBeLessThan(1e-3);
+    });
+
+    test("a run stopped with a checkpoint and resumed on 2 processes continues exactly where it stopped", () => {
+        expect(history("two-resumed")).toEqual(history("two"));
     });
 });

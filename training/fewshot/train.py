@@ -5,12 +5,13 @@ import json
 import os
 import random
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
 
 from .config import RunConfig, resolve
+from .distributed import setup, teardown
 from .data import PatchSampler, Split, channel_statistics, list_frames, load_rgb, make_split, save_rgb, to_tensor
 from .losses import GeneratorLoss, PatchDiscriminator, discriminator_loss
 from .model import Generator, parameter_count
@@ -62,37 +63,50 @@ def _save_atomic(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def train(config: RunConfig, run_dir: Path, resume: bool = True, quiet: bool = False) -> Dict:
+def train(config: RunConfig, run_dir: Path, resume: bool = True, quiet: bool = False, stop_after: Optional[int] = None) -> Dict:
+    """
+    Trains on this process's place (see distributed.py): CPU, a CUDA GPU, or one of several torchrun processes.
+    `stop_after` ends this invocation after that many iterations with a checkpoint (a preemptible slot); the next call
+    resumes where it stopped, on the same schedule.
+    """
+    place = setup()
+    quiet = quiet or not place.main
     t = config.train
+    part = place.slice(t.batch)  # fails early when the batch does not split over the processes
     torch.set_num_threads(t.threads)
     random.seed(t.seed)
     np.random.seed(t.seed)
     torch.manual_seed(t.seed)
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    if place.main:
+        (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
 
     frames, split = dataset_split(config)
+    if not place.main:
+        place.barrier()  # rank 0 paints and caches missing targets first
     inputs, targets = load_pairs(config, split.keyframes)
+    if place.main:
+        place.barrier()
     mean, std = channel_statistics(inputs)
     sampler = PatchSampler(inputs, targets, t.patch, seed=t.seed, hflip=t.hflip)
 
-    generator = Generator(config.architecture)
+    generator = Generator(config.architecture).to(place.device)
     optimizer = torch.optim.Adam(generator.parameters(), lr=t.lr, betas=(0.9, 0.999))
     loss_fn = GeneratorLoss(t.loss)
     adversarial = loss_fn.weights["adversarial"] > 0
-    discriminator = PatchDiscriminator() if adversarial else None
+    discriminator = PatchDiscriminator().to(place.device) if adversarial else None
     d_optimizer = torch.optim.Adam(discriminator.parameters(), lr=t.lr, betas=(0.5, 0.999)) if adversarial else None
 
     iteration, elapsed, history = 0, 0.0, []
     checkpoint = run_dir / "checkpoint.pt"
     if resume and checkpoint.exists():
-        state = torch.load(checkpoint)
+        state = torch.load(checkpoint, map_location=place.device)
         if state["architecture"] != config.architecture.to_dict():
             raise ValueError(f"{checkpoint} holds architecture {state['architecture']}, the config says {config.architecture.to_dict()}; use another run dir")
         generator.load_state_dict(state["generator"])
         optimizer.load_state_dict(state["optimizer"])
         sampler.load_state_dict(state["sampler"])
-        torch.set_rng_state(state["torch_rng"])
+        torch.set_rng_state(state["torch_rng"].cpu())
         if adversarial and "discriminator" in state:
             discriminator.load_state_dict(state["discriminator"])
             d_optimizer.load_state_dict(state["d_optimizer"])
@@ -100,7 +114,16 @@ def train(config: RunConfig, run_dir: Path, resume: bool = True, quiet: bool = F
         if not quiet:
             print(f"resuming {config.name} at iteration {iteration} from {checkpoint}")
 
+    # Several processes: DDP averages the gradients of the slices (the modules are saved and resumed unwrapped).
+    model, critic = generator, discriminator
+    if place.distributed:
+        ids = [place.device] if place.device.type == "cuda" else None
+        model = torch.nn.parallel.DistributedDataParallel(generator, device_ids=ids)
+        critic = torch.nn.parallel.DistributedDataParallel(discriminator, device_ids=ids) if adversarial else None
+
     def save() -> None:
+        if not place.main:
+            return
         state = {
             "name": config.name,
             "architecture": config.architecture.to_dict(),
@@ -128,25 +151,28 @@ def train(config: RunConfig, run_dir: Path, resume: bool = True, quiet: bool = F
     generator.train()
     ema: Dict[str, float] = {}
     window: Dict[str, List[float]] = {}
-    while iteration < t.iterations:
+    end = t.iterations if stop_after is None else min(t.iterations, iteration + stop_after)
+    while iteration < end:
         lr = learning_rate(config, iteration)
         for group in optimizer.param_groups:
             group["lr"] = lr
-        a, b = sampler.sample(t.batch)
-        pred = generator(a)
+        a, b = sampler.sample(t.batch)  # the global batch, identical on every process; this one trains on its slice
+        a, b = a[part].to(place.device), b[part].to(place.device)
+        pred = model(a)
         if adversarial:
             for group in d_optimizer.param_groups:
                 group["lr"] = lr
             d_optimizer.zero_grad(set_to_none=True)
-            d_loss = discriminator_loss(discriminator, pred, b)
+            d_loss = discriminator_loss(critic, pred, b)
             d_loss.backward()
             d_optimizer.step()
-        total, terms = loss_fn(pred, b, discriminator)
+        total, terms = loss_fn(pred, b, critic)
         optimizer.zero_grad(set_to_none=True)
         total.backward()
         optimizer.step()
         iteration += 1
         terms["total"] = float(total.detach())
+        terms = place.mean(terms)  # the whole global batch's losses, for the log
         for k, v in terms.items():
             ema[k] = v if k not in ema else 0.98 * ema[k] + 0.02 * v
             window.setdefault(k, []).append(v)
@@ -155,8 +181,9 @@ def train(config: RunConfig, run_dir: Path, resume: bool = True, quiet: bool = F
             window = {}
         if not quiet:
             progress.update(iteration, ema)
-        if iteration % t.checkpoint_every == 0 or iteration == t.iterations:
+        if iteration % t.checkpoint_every == 0 or iteration == end:
             save()
+            place.barrier()  # every rank resumes from the same checkpoint
     progress.close()
     total_elapsed = elapsed + progress.elapsed
     last = history[-5:] if history else []
@@ -173,7 +200,11 @@ def train(config: RunConfig, run_dir: Path, resume: bool = True, quiet: bool = F
         "train_mean": mean,
         "train_std": std,
     }
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    summary["processes"] = place.world
+    summary["device"] = place.device.type
+    if place.main:
+        (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    teardown(place)
     return summary
 
 
