@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { openDemo } from "../test/browser/chromium";
+import { tensorPsnr } from "../test/referencePairs";
 import { TrainingPython, median, runCases, writeJson, writeReport } from "./benchTools";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,14 +26,6 @@ const Sizes = [
     [424, 320],
 ];
 const Runs = Number(process.env.BENCH_RUNS ?? 9);
-
-function psnr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-    let sum = 0;
-    for (let i = 0; i < a.length; i++) {
-        sum += (a[i] - b[i]) ** 2;
-    }
-    return 10 * Math.log10(4 / Math.max(sum / a.length, 1e-12)); // outputs in [-1,1]: peak-to-peak 2
-}
 
 /** Median ms of interleaved runs of both models in onnxruntime-node (2 threads), and the int8 PSNR against fp32. */
 async function nodeFigures(input: Float32Array, width: number, height: number): Promise<{ fp32: number; int8: number; psnr: number }> {
@@ -48,7 +41,7 @@ async function nodeFigures(input: Float32Array, width: number, height: number): 
         }
     }
     await Promise.all(sessions.map((s) => s.release()));
-    return { fp32: median(times[0]), int8: median(times[1]), psnr: psnr(outputs[0], outputs[1]) };
+    return { fp32: median(times[0]), int8: median(times[1]), psnr: tensorPsnr(outputs[0], outputs[1]) };
 }
 
 async function main(): Promise<void> {
@@ -101,7 +94,7 @@ async function main(): Promise<void> {
         return {
             width,
             height,
-            wasm: { fp32, int8, speedup: fp32 / int8, psnr: psnr(web.outputs[0], web.outputs[1]) },
+            wasm: { fp32, int8, speedup: fp32 / int8, psnr: tensorPsnr(new Float32Array(web.outputs[0]), new Float32Array(web.outputs[1])) },
             node: { ...node, speedup: node.fp32 / node.int8 },
         };
     });

@@ -123,6 +123,7 @@ def cmd_quantize(args) -> None:
     import numpy as np
     import onnx
     from fewshot.data import list_frames, load_rgb
+    from fewshot.metrics import psnr
     from fewshot.quantize import calibrate, quantize_qdq, run_graph
     from PIL import Image
 
@@ -148,7 +149,7 @@ def cmd_quantize(args) -> None:
     psnrs = []
     for f in check:
         a, b = run_graph(model, f)[output].numpy(), run_graph(quantized, f)[output].numpy()
-        psnrs.append(10 * np.log10(4 / max(float(np.mean((a - b) ** 2)), 1e-12)))  # peak-to-peak 2 in [-1,1]
+        psnrs.append(psnr(a, b, peak=2.0))  # [-1,1] outputs: peak-to-peak 2
     print(json.dumps({"file": str(target), "bytes": target.stat().st_size, "fp32_bytes": source.stat().st_size,
                       "simulated_psnr_db": round(float(np.mean(psnrs)), 2), "checked_frames": len(check)}, indent=2))
 

@@ -21,8 +21,12 @@ function python(args: string[], timeout = 90_000): string {
     try {
         return execFileSync(Python, args, { cwd: Root, encoding: "utf8", timeout, stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
-        const e = error as { stderr?: string; message: string };
-        throw new Error(`${Python} ${args.join(" ")} failed: ${e.stderr || e.message}`, { cause: error });
+        const e = error as { stderr?: string; stdout?: string; status?: number | null; signal?: string | null; message: string };
+        const tail = (text?: string) => (text ?? "").split("\n").slice(-30).join("\n");
+        throw new Error(
+            `${Python} ${args.join(" ")} failed (status ${e.status}, signal ${e.signal}): ${tail(e.stderr) || e.message}\n--- stdout ---\n${tail(e.stdout)}`,
+            { cause: error }
+        );
     }
 }
 
@@ -147,6 +151,23 @@ describe("distributed training: torchrun, 2 processes, gloo on the CPU", () => {
     const torchrun = ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "--redirects", "1", "--tee", "1"];
     const config = "training/configs/oil-tiny-keyframes.json";
     let dir: string;
+    /**
+     * A launch takes ~10 s. Once in ~25 launches under the full suite's load, Debian's torch 1.13 launcher did not
+     * return after its workers had reached their checkpoint (where it waited was not found: 30 repeated launches did
+     * not reproduce it); such a launch is killed after 60 s and run once more. Every step is idempotent (a fresh run,
+     * or a resume from the checkpoint), and the results are asserted as strictly as ever.
+     */
+    const launch = (args: string[]): string => {
+        try {
+            return python(args, 60_000);
+        } catch (error) {
+            if (((error as Error).cause as { signal?: string } | undefined)?.signal !== "SIGTERM") {
+                throw error;
+            }
+            console.warn(`a training launch hung and was killed after 60 s; running it once more: ${args.join(" ")}`);
+            return python(args, 60_000);
+        }
+    };
     const history = (run: string) =>
         JSON.parse(python(["-c", `import torch, json; print(json.dumps(torch.load("${path.join(dir, run, "checkpoint.pt")}")["history"]))`])) as Array<{
             iteration: number;
@@ -155,7 +176,7 @@ describe("distributed training: torchrun, 2 processes, gloo on the CPU", () => {
     beforeAll(() => {
         dir = mkdtempSync(path.join(os.tmpdir(), "recipe-ddp-"));
         const train = (run: string, extra: string[], launcher: string[] = []) =>
-            python([...launcher, "training/recipe.py", "train", config, "--run-dir", path.join(dir, run), "--iterations", "200", ...extra], 240_000);
+            launch([...launcher, "training/recipe.py", "train", config, "--run-dir", path.join(dir, run), "--iterations", "200", ...extra]);
         train("one", ["--fresh"]);
         train("two", ["--fresh"], torchrun);
         train("two-resumed", ["--fresh", "--stop-after", "100"], torchrun);
@@ -168,10 +189,17 @@ describe("distributed training: torchrun, 2 processes, gloo on the CPU", () => {
             ["plain-one", []],
             ["plain-two", torchrun],
         ] as const) {
-            python(
-                [...launcher, "training/recipe.py", "train", path.join(dir, "plain.json"), "--run-dir", path.join(dir, run), "--iterations", "100", "--fresh"],
-                240_000
-            );
+            launch([
+                ...launcher,
+                "training/recipe.py",
+                "train",
+                path.join(dir, "plain.json"),
+                "--run-dir",
+                path.join(dir, run),
+                "--iterations",
+                "100",
+                "--fresh",
+            ]);
         }
     }, 400_000);
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -157,7 +157,7 @@ export class FramePipeline {
     }
 
     /** True when the current session keeps frames on the GPU end to end. */
-    public get zeroCopy(): boolean {
+    private get _zeroCopy(): boolean {
         return !!this._session?.gpuIo;
     }
 
@@ -199,7 +199,7 @@ export class FramePipeline {
     /** Reads the input tensor (NCHW) of the last result back to the CPU, for tests, statistics and diagnosis. */
     public readInputTensor(): Promise<Float32Array> {
         return this.betweenFrames("readInputTensor", async () => {
-            if (this.zeroCopy && this._applied) {
+            if (this._zeroCopy && this._applied) {
                 const out = new Float32Array(3 * this._applied.width * this._applied.height);
                 return (await this._capture.read(out)) ?? out;
             }
@@ -210,7 +210,7 @@ export class FramePipeline {
     /** Reads the last output tensor (NCHW) back to the CPU. */
     public readOutputTensor(): Promise<Float32Array | undefined> {
         return this.betweenFrames("readOutputTensor", async () => {
-            return this.zeroCopy ? this._gpuPresenter?.readOutput() : this._texturePresenter.output?.slice();
+            return this._zeroCopy ? this._gpuPresenter?.readOutput() : this._texturePresenter.output?.slice();
         });
     }
 
