@@ -27,6 +27,8 @@ export interface DemoParams {
      * where canvases above 640x360 pixels render at 640x360's pixel count (upscaled), to stay interactive
      */
     scale: number | null;
+    /** `?temporal=off` shows each result as captured instead of warping it to the camera. @defaultValue on */
+    temporal: boolean;
 }
 
 export function parseDemoParams(search: string): DemoParams {
@@ -56,5 +58,6 @@ export function parseDemoParams(search: string): DemoParams {
         path: q.get("path") === "1" || frame !== null,
         frame: frame === null ? null : Math.max(0, Math.floor(frame)),
         scale: scale !== null && scale > 0 ? Math.min(scale, 4) : null,
+        temporal: q.get("temporal") !== "off",
     };
 }

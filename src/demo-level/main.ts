@@ -122,6 +122,7 @@ async function main(): Promise<void> {
         executionProvider,
         targetHeight:
             params.height ?? defaultInferenceHeight(provider, { hardwareWebGpu: hardwareGpu, softwareGpu: softwareGpu || (engine.isWebGPU && !hardwareGpu) }),
+        reproject: params.temporal,
         onChange: (stylization) => {
             demo.stylization = stylization;
             hud.refresh();

@@ -12,6 +12,8 @@ export interface StylizationControlsOptions {
     modelIndex: number;
     executionProvider: ExecutionProviderOption;
     targetHeight: number;
+    /** `temporal.reproject` of the plugin (`?temporal=off` turns it off). */
+    reproject: boolean;
     /** Called whenever the handle, the model, the view or the size changed (the HUD and `window.demo` follow). */
     onChange: (stylization: Stylization | null) => void;
     /** Short text for the user (a notice). */
@@ -54,6 +56,7 @@ export class StylizationControls {
             const stylization = await this._scene.enableStylization(this.model.url, {
                 executionProvider: this._options.executionProvider,
                 targetHeight: this._targetHeight,
+                temporal: { reproject: this._options.reproject },
                 onProgress,
             });
             return stylization;

@@ -29,6 +29,18 @@ export interface StylizationOptions extends ModelDownloadOptions {
     splitPosition?: number;
     /** Whether frames are stylized. @defaultValue `true` */
     enabled?: boolean;
+    /** How results follow the camera between inferences. @defaultValue `{ reproject: true }` */
+    temporal?: TemporalOptions;
+}
+
+/** How the stylized image follows the camera (option `temporal`, and `stylization.temporal`). */
+export interface TemporalOptions {
+    /**
+     * Warp the shown result to the camera of every rendered frame, using the depth of the frame it was captured from
+     * (one depth pass per frame and one full-screen composite pass); surfaces the result did not see show the current
+     * frame. Off, the result shows as captured until the next one arrives. @defaultValue `true`
+     */
+    reproject?: boolean;
 }
 
 /** How a model is downloaded (options of `enableStylization` and `setModel`). */
@@ -58,6 +70,7 @@ export interface ResolvedStylizationOptions {
     view: StylizationView;
     splitPosition: number;
     enabled: boolean;
+    temporal: Required<TemporalOptions>;
     download: ModelDownloadOptions;
 }
 
@@ -95,6 +108,22 @@ export function checkTargetHeight(value: unknown): number {
     return value;
 }
 
+/** Temporal settings: `value`'s fields over `current`'s, checked. */
+export function checkTemporal(value: unknown, current: Required<TemporalOptions>): Required<TemporalOptions> {
+    if (typeof value !== "object" || value === null) {
+        throw new StylizationOptionsError(`temporal is ${shown(value)}; expected an object such as { reproject: true }`);
+    }
+    const { reproject = current.reproject, ...unknown } = value as TemporalOptions;
+    const extra = Object.keys(unknown);
+    if (extra.length) {
+        throw new StylizationOptionsError(`temporal has unknown field ${JSON.stringify(extra[0])}; expected reproject`);
+    }
+    if (typeof reproject !== "boolean") {
+        throw new StylizationOptionsError(`temporal.reproject is ${shown(reproject)}; expected true or false`);
+    }
+    return { reproject };
+}
+
 /** Resolves every default in one place. */
 export function resolveStylizationOptions(options: StylizationOptions, activeCamera: Camera | null): ResolvedStylizationOptions {
     const camera = options.camera ?? activeCamera;
@@ -116,6 +145,7 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
         view: checkView(options.view ?? "stylized"),
         splitPosition: checkUnit("splitPosition", options.splitPosition ?? 0.5),
         enabled: options.enabled ?? true,
+        temporal: checkTemporal(options.temporal === undefined ? {} : options.temporal, { reproject: true }),
         download: {
             onProgress: options.onProgress,
             maxModelBytes: checkPositive("maxModelBytes", options.maxModelBytes),

@@ -26,11 +26,13 @@ import { FramePipeline } from "./pipeline/framePipeline.js";
 import type { PipelineState } from "./pipeline/pipelineState.js";
 import { stylizationStats, type FrameStylizedEvent, type StylizationStats } from "./pipeline/frameStats.js";
 import { LivePreprocess } from "./preprocess/livePreprocess.js";
-import { checkTargetHeight, checkUnit, checkView } from "./options.js";
-import type { ResolvedStylizationOptions, SetModelOptions, StylizationView } from "./options.js";
+import { checkTargetHeight } from "./options.js";
+import type { ResolvedStylizationOptions, SetModelOptions } from "./options.js";
+import { CompositeControls } from "./composite/compositeControls.js";
+import { Reprojection } from "./temporal/reprojection.js";
 import { InferenceSizing } from "./capture/inferenceSize.js";
 
-export class Stylization {
+export class Stylization extends CompositeControls {
     /** Raised after each stylized frame is ready. */
     public readonly onFrameStylizedObservable = new Observable<FrameStylizedEvent>();
     /** Raised for every error (loading, session creation, inference); the scene keeps rendering unstylized. */
@@ -42,7 +44,6 @@ export class Stylization {
 
     public readonly camera: Camera;
     private readonly _sizing: InferenceSizing;
-    private readonly _postProcess: StylizationPostProcess;
     private _pipeline: FramePipeline;
     private _model: ModelDescription | undefined;
     private _session: StylizationSession | undefined;
@@ -65,12 +66,12 @@ export class Stylization {
         public readonly scene: Scene,
         options: ResolvedStylizationOptions
     ) {
+        super(new StylizationPostProcess("stylization", options.camera), new Reprojection(scene, options.camera, options.temporal.reproject));
         this.camera = options.camera;
         this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight);
         this._providers = new ProviderChoice(options.executionProvider);
         this._enabled = options.enabled;
         this._preprocess = new LivePreprocess(options.preprocess);
-        this._postProcess = new StylizationPostProcess("stylization", this.camera);
         Object.assign(this._postProcess.composite, { blend: options.blend, view: options.view, splitPosition: options.splitPosition });
         this._pipeline = this._createPipeline();
         exposeToBabylonInspector(this, this._postProcess);
@@ -78,7 +79,8 @@ export class Stylization {
             this.camera,
             this._postProcess,
             () => this._pipeline,
-            () => this._enabled
+            () => this._enabled,
+            this._reprojection
         );
         const engine = scene.getEngine();
         // Like the pipeline's, these run inside Babylon's observers: a failure is reported, never thrown into the loop.
@@ -95,6 +97,7 @@ export class Stylization {
             // Only a frame this camera drew: while another camera is active, the input texture holds an old view.
             getFrame: () => (this._feed.drawnThisFrame ? (this._postProcess.inputTexture?.texture ?? null) : null),
             getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params }),
+            onCapture: (frameId) => this._reprojection.record(frameId),
             onResult: (event) => this.onFrameStylizedObservable.notifyObservers(event),
             onError: (error) => this._onPipelineError(error),
         });
@@ -102,10 +105,7 @@ export class Stylization {
         return pipeline;
     }
 
-    /**
-     * The session and every GPU resource died with the device: drop them (without waiting on work that will never
-     * finish), tell the user, and reload the model when the engine has restored its device.
-     */
+    /** The session and GPU resources died with the device: drop them (never awaiting them), tell, reload once restored. */
     private _onDeviceLost(): void {
         if (this._disposed || !this._session) {
             return;
@@ -132,9 +132,8 @@ export class Stylization {
     // ---- model ------------------------------------------------------------------------------------------------
 
     /**
-     * Loads a model and swaps it in once its session is ready; the previous model keeps stylizing until then, so no
-     * black frame shows. Rejects with a {@link StylizationError} (also emitted on `onErrorObservable`); on failure the
-     * previous model, if any, stays in use.
+     * Loads a model and swaps it in once its session is ready (the previous one stylizes until then: no black frame).
+     * Rejects with a {@link StylizationError} (also on `onErrorObservable`); the previous model then stays in use.
      */
     public setModel(source: ModelSource, options: SetModelOptions = {}): Promise<void> {
         this._providers.requested = options.executionProvider ?? this._providers.requested;
@@ -232,10 +231,7 @@ export class Stylization {
 
     // ---- preprocessing -----------------------------------------------------------------------------------------
 
-    /**
-     * The effective preprocessing contract (defaults < model metadata < your overrides). Assigning a field, e.g.
-     * `stylization.preprocess.inputRange = "[0,1]"`, overrides it live; assigning an object overrides several.
-     */
+    /** The effective contract (defaults < model metadata < your overrides); assigning fields overrides them live. */
     public get preprocess(): PreprocessConfig {
         return this._preprocess.live;
     }
@@ -254,30 +250,7 @@ export class Stylization {
         this._preprocess.setOverrides({});
     }
 
-    // ---- composite and lifecycle --------------------------------------------------------------------------------
-
-    /** Blend between the original (0) and stylized (1) frame. */
-    public get blend(): number {
-        return this._postProcess.composite.blend;
-    }
-    public set blend(value: number) {
-        this._postProcess.composite.blend = checkUnit("blend", value);
-    }
-
-    public get view(): StylizationView {
-        return this._postProcess.composite.view;
-    }
-    public set view(value: StylizationView) {
-        this._postProcess.composite.view = checkView(value);
-    }
-
-    /** Divider position of the split view, 0..1 from the left. */
-    public get splitPosition(): number {
-        return this._postProcess.composite.splitPosition;
-    }
-    public set splitPosition(value: number) {
-        this._postProcess.composite.splitPosition = checkUnit("splitPosition", value);
-    }
+    // ---- composite (blend, view, split, temporal: CompositeControls) and lifecycle ----------------------------------
 
     /** When false, frames are neither captured nor stylized and the original frame shows. */
     public get enabled(): boolean {
@@ -326,10 +299,7 @@ export class Stylization {
         return this._pipeline.readOutputTensor();
     }
 
-    /**
-     * Drops the shown result and the one in flight (the original shows until the next result): for a scene change.
-     * Camera cuts and switching the active camera away and back do this by themselves (see CameraCutDetector).
-     */
+    /** Drops the shown and in-flight results, for a scene change (camera cuts do it by themselves: CameraCutDetector). */
     public cut(): void {
         this._pipeline.clearResult();
     }
@@ -337,11 +307,6 @@ export class Stylization {
     /** True when the composite currently shows a stylized image (false before the first result or while disabled). */
     public get showingStylized(): boolean {
         return this._enabled && !!this._pipeline.texture && this.view !== "original";
-    }
-
-    /** The composite post process (for ordering with other post processes or the Babylon Inspector). */
-    public get postProcess(): StylizationPostProcess {
-        return this._postProcess;
     }
 
     // ---- inspector panel ---------------------------------------------------------------------------------------
@@ -387,6 +352,7 @@ export class Stylization {
         this._download?.abort();
         this._inspector.dispose();
         this._postProcess.dispose(this.camera);
+        this._reprojection.dispose();
         const session = this._session;
         this._session = undefined;
         this._released = this._pipeline.disposeWith(session);

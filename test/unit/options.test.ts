@@ -1,6 +1,14 @@
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { StylizationOptionsError, StylizationError } from "../../src/plugin/errors";
-import { checkTargetHeight, checkUnit, checkView, resolveStylizationOptions, StylizationViews, type StylizationOptions } from "../../src/plugin/options";
+import {
+    checkTargetHeight,
+    checkTemporal,
+    checkUnit,
+    checkView,
+    resolveStylizationOptions,
+    StylizationViews,
+    type StylizationOptions,
+} from "../../src/plugin/options";
 import { inferenceSize } from "../../src/plugin/capture/inferenceSize";
 
 // resolveStylizationOptions only passes the camera through, so a stand-in object is enough here.
@@ -30,6 +38,7 @@ describe("resolveStylizationOptions", () => {
             view: "stylized",
             splitPosition: 0.5,
             enabled: true,
+            temporal: { reproject: true },
             download: { onProgress: undefined, maxModelBytes: undefined, downloadStallMs: undefined },
         });
     });
@@ -52,6 +61,7 @@ describe("resolveStylizationOptions", () => {
                 view: "split",
                 splitPosition: 1,
                 enabled: false,
+                temporal: { reproject: false },
                 onProgress,
                 maxModelBytes: 1e6,
                 downloadStallMs: 5000,
@@ -67,6 +77,7 @@ describe("resolveStylizationOptions", () => {
             view: "split",
             splitPosition: 1,
             enabled: false,
+            temporal: { reproject: false },
             download: { onProgress, maxModelBytes: 1e6, downloadStallMs: 5000 },
         });
         for (const ep of ["auto", "webgpu", "webgl", "wasm"] as const) {
@@ -89,6 +100,9 @@ describe("resolveStylizationOptions", () => {
         expect(optionsError({ targetHeight: 4 }).message).toBe("targetHeight is 4; expected a number of pixels from 8 to 4096");
         expect(optionsError({ targetHeight: 4097 }).message).toContain("targetHeight");
         expect(optionsError({ targetHeight: Infinity }).message).toContain("targetHeight");
+        expect(optionsError({ temporal: { reproject: "yes" as never } }).message).toBe('temporal.reproject is "yes"; expected true or false');
+        expect(optionsError({ temporal: { reprojct: false } as never }).message).toBe('temporal has unknown field "reprojct"; expected reproject');
+        expect(optionsError({ temporal: null as never }).message).toContain("temporal is null");
     });
 });
 
@@ -97,6 +111,11 @@ describe("checkers", () => {
         expect([checkUnit("x", 0), checkUnit("x", 0.25), checkUnit("x", 1)]).toEqual([0, 0.25, 1]);
         expect(() => checkUnit("x", 1.0001)).toThrow(StylizationOptionsError);
         expect(() => checkUnit("x", undefined)).toThrow("x is undefined; expected a number from 0 to 1");
+    });
+
+    test("checkTemporal takes the given fields over the current ones", () => {
+        expect(checkTemporal({}, { reproject: false })).toEqual({ reproject: false });
+        expect(checkTemporal({ reproject: true }, { reproject: false })).toEqual({ reproject: true });
     });
 
     test("checkView accepts exactly the four views", () => {

@@ -7,6 +7,7 @@ import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { CameraCutDetector } from "../capture/cameraCut.js";
 import type { FramePipeline } from "../pipeline/framePipeline.js";
 import type { StylizationPostProcess } from "./stylizationPostProcess.js";
+import type { Reprojection } from "../temporal/reprojection.js";
 
 export class CompositeFeed {
     private readonly _cuts: CameraCutDetector;
@@ -19,7 +20,9 @@ export class CompositeFeed {
         /** The pipeline now (a device loss replaces it). */
         private readonly _pipeline: () => FramePipeline,
         /** Whether stylization is on. */
-        private readonly _enabled: () => boolean
+        private readonly _enabled: () => boolean,
+        /** Warps the shown result to the camera now. */
+        private readonly _reprojection: Reprojection
     ) {
         this._cuts = new CameraCutDetector(camera);
         _postProcess.onApplyObservable.add(() => this._feed());
@@ -40,8 +43,9 @@ export class CompositeFeed {
         const composite = this._postProcess.composite;
         try {
             composite.stylized = this._enabled() && pipeline.phase !== "stopped" ? pipeline.texture : undefined;
+            composite.reprojection = composite.stylized ? this._reprojection.binding(pipeline.shownFrameId) : undefined;
         } catch (error) {
-            composite.stylized = undefined;
+            composite.stylized = composite.reprojection = undefined;
             pipeline.fail("composite", error);
         }
     }

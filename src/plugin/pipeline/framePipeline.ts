@@ -16,7 +16,6 @@ import type { Scene } from "@babylonjs/core/scene.js";
 import type { Observer } from "@babylonjs/core/Misc/observable.js";
 import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
 import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
-import type { Engine } from "@babylonjs/core/Engines/engine.js";
 import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
 import { packParams } from "../contract/shaderParams.js";
 import { createFrameCapture } from "../capture/createFrameCapture.js";
@@ -29,6 +28,7 @@ import { InferenceError, StylizationError, asStylizationError, guarded } from ".
 import { noStageTimes, type PipelineCounters, type StageTimes } from "./frameStats.js";
 import { ReadbackLanes, type CpuFrame } from "./readbackLanes.js";
 import { holdWhileHidden } from "./pageVisibility.js";
+import { isDeviceLost } from "./deviceLost.js";
 import type { FramePipelineOptions, FrameShape, PipelinePhase, PipelineState } from "./pipelineState.js";
 
 export class FramePipeline {
@@ -55,8 +55,8 @@ export class FramePipeline {
     private _session: StylizationSession | undefined;
     private _applied: FrameShape | undefined;
     /** The presenter holding a result not yet presented, and the one whose image the composite shows. */
-    private _pending: FramePresenter | undefined;
-    private _shown: FramePresenter | undefined;
+    private _pending: { presenter: FramePresenter; frameId: number } | undefined;
+    private _shown: { presenter: FramePresenter; frameId: number } | undefined;
     /** Zero-copy: a frame captured into the input buffer, to run in onEndFrame. */
     private _captured: { frameId: number; capturedAt: number; generation: number; stages: StageTimes } | undefined;
     /** Zero-copy: an inference in flight. */
@@ -163,7 +163,12 @@ export class FramePipeline {
 
     /** The stylized image to composite, or undefined before the first result. */
     public get texture(): BaseTexture | undefined {
-        return this._shown?.texture;
+        return this._shown?.presenter.texture;
+    }
+
+    /** The engine frame whose capture the shown image stylizes (-1 when none is shown). */
+    public get shownFrameId(): number {
+        return this._shown?.frameId ?? -1;
     }
 
     /** Swaps the session (after {@link whenIdle}, so no inference uses the old one) and restarts a stopped pipeline. */
@@ -269,17 +274,17 @@ export class FramePipeline {
     }
 
     private _present(): void {
-        const presenter = this._pending;
-        if (!presenter || this._status === "disposed") {
+        const pending = this._pending;
+        if (!pending || this._status === "disposed") {
             return;
         }
         const started = performance.now();
-        if (!presenter.present()) {
+        if (!pending.presenter.present()) {
             return; // shader compiling: try again next frame
         }
         this.counters.lastStages.present = performance.now() - started;
         this._pending = undefined;
-        this._shown = presenter;
+        this._shown = pending;
     }
 
     private _captureFrame(): void {
@@ -302,6 +307,7 @@ export class FramePipeline {
         }
         const taken = { frameId: this._engine.frameId, capturedAt, generation: this._generation, stages: noStageTimes() };
         taken.stages.capture = performance.now() - capturedAt;
+        this._options.onCapture?.(taken.frameId);
         if (session.gpuIo) {
             this._captured = taken; // runs after Babylon submits the frame, in onEndFrame
             return;
@@ -353,7 +359,7 @@ export class FramePipeline {
         counters.totalInferenceMs += ms;
         counters.lastStages = { ...item.stages, present: counters.lastStages.present };
         counters.resultFrameId = item.frameId;
-        this._pending = presenter;
+        this._pending = { presenter, frameId: item.frameId };
         this._options.onResult({ inferenceMs: ms, framesStylized: counters.framesStylized, frameId: item.frameId });
     }
 
@@ -363,18 +369,9 @@ export class FramePipeline {
         this._checkIdle();
         // Already stopped (reported), or disposed: nothing to say. Work in flight fails first when the device is lost;
         // the handle reports the loss itself.
-        if (wasRunning && !(await this._deviceLost())) {
+        if (wasRunning && !(await isDeviceLost(this._engine))) {
             this._options.onError(asStylizationError(error, (message, cause) => new InferenceError(message, { cause })));
         }
-    }
-
-    /** Whether the device is lost; WebGPU announces it asynchronously, so a failure waits briefly for the news. */
-    private async _deviceLost(): Promise<boolean> {
-        if (this._engine.isWebGPU) {
-            const lost = (this._engine as WebGPUEngine)._device.lost.then(() => true);
-            return Promise.race([lost, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 100))]);
-        }
-        return (this._engine as Engine)._gl?.isContextLost() ?? false;
     }
 
     /** Disposes the pipeline, then `session`: only once the work in flight (if any) has finished with it. */

@@ -38,6 +38,8 @@ export interface FramePipelineOptions {
     getFrame: () => InternalTexture | null;
     /** The shape wanted now. */
     getShape: () => FrameShape;
+    /** A frame was captured (in `onAfterRender` of engine frame `frameId`): the moment to keep what goes with it. */
+    onCapture?: (frameId: number) => void;
     onResult: (event: FrameStylizedEvent) => void;
     onError: (error: StylizationError) => void;
 }

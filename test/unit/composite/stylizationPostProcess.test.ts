@@ -2,7 +2,8 @@
 import { NullEngine } from "@babylonjs/core/Engines/nullEngine.js";
 import { Scene } from "@babylonjs/core/scene.js";
 import { FreeCamera } from "@babylonjs/core/Cameras/freeCamera.js";
-import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import { Logger } from "@babylonjs/core/Misc/logger.js";
 import { ShaderStore } from "@babylonjs/core/Engines/shaderStore.js";
 import { RawTexture } from "@babylonjs/core/Materials/Textures/rawTexture.js";
@@ -13,13 +14,20 @@ import { StylizationPostProcess, ThinStylizationComposite } from "../../../src/p
 Logger.LogLevels = Logger.WarningLogLevel | Logger.ErrorLogLevel;
 
 /** Records what a composite binds, through a stand-in effect. */
-function recordBindings(composite: ThinStylizationComposite): { textures: Record<string, unknown>; floats: Record<string, number[]> } {
+function recordBindings(composite: ThinStylizationComposite): {
+    textures: Record<string, unknown>;
+    floats: Record<string, number[]>;
+    matrices: Record<string, Matrix>;
+} {
     const textures: Record<string, unknown> = {};
     const floats: Record<string, number[]> = {};
+    const matrices: Record<string, Matrix> = {};
     const effect = {
         setTexture: (name: string, texture: unknown) => (textures[name] = texture),
+        _bindTexture: (name: string, texture: unknown) => (textures[name] = texture),
         setFloat4: (name: string, ...v: number[]) => (floats[name] = v),
         setFloat2: () => undefined,
+        setMatrix: (name: string, m: Matrix) => (matrices[name] = m),
     } as unknown as Effect;
     const real = composite.drawWrapper.effect;
     composite.drawWrapper.effect = effect;
@@ -28,7 +36,7 @@ function recordBindings(composite: ThinStylizationComposite): { textures: Record
     } finally {
         composite.drawWrapper.effect = real;
     }
-    return { textures, floats };
+    return { textures, floats, matrices };
 }
 
 describe("ThinStylizationComposite", () => {
@@ -48,6 +56,30 @@ describe("ThinStylizationComposite", () => {
         bound = recordBindings(composite);
         expect(bound.floats.settings).toEqual([0.25, 3, 0.75, 1]);
         expect(bound.textures.stylizedSampler).toBe(stylized);
+
+        // Nothing to warp: float placeholders for the depths, and the shader samples the result as it is.
+        expect(bound.floats.temporal[0]).toBe(0);
+        expect((bound.textures.currentDepthSampler as RawTexture).name).toBe("stylizeNoDepth");
+        expect(bound.matrices.toResultClip.equals(Matrix.Identity())).toBe(true);
+
+        // A warp: its depths, matrices, background depth and the result depth's size reach the shader.
+        const [currentDepth, resultDepth] = [{ id: "now" }, { id: "then" }] as unknown as InternalTexture[];
+        const toResultClip = Matrix.Translation(1, 2, 3);
+        composite.reprojection = {
+            currentDepth,
+            resultDepth,
+            resultDepthSize: { width: 64, height: 48 },
+            inverseProjection: Matrix.Scaling(2, 2, 2),
+            toResultClip,
+            toResultView: Matrix.Identity(),
+            backgroundZ: -1000,
+        };
+        bound = recordBindings(composite);
+        expect(bound.floats.temporal).toEqual([1, -1000, 64, 48]);
+        expect([bound.textures.currentDepthSampler, bound.textures.resultDepthSampler]).toEqual([currentDepth, resultDepth]);
+        expect(bound.matrices.toResultClip).toBe(toResultClip);
+        composite.reset();
+        expect(composite.reprojection).toBeUndefined();
         composite.dispose();
         stylized.dispose();
         engine.dispose();

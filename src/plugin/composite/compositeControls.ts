@@ -1,0 +1,50 @@
+/**
+ * How a stylization's composite draws, as the handle exposes it: blend, view, split and how results follow the camera.
+ * The handle (`Stylization`) extends it; every setter checks its value first.
+ */
+import { checkTemporal, checkUnit, checkView, type StylizationView, type TemporalOptions } from "../options.js";
+import type { Reprojection } from "../temporal/reprojection.js";
+import type { StylizationPostProcess } from "./stylizationPostProcess.js";
+
+export abstract class CompositeControls {
+    protected constructor(
+        protected readonly _postProcess: StylizationPostProcess,
+        protected readonly _reprojection: Reprojection
+    ) {}
+
+    /** Blend between the original (0) and stylized (1) frame. */
+    public get blend(): number {
+        return this._postProcess.composite.blend;
+    }
+    public set blend(value: number) {
+        this._postProcess.composite.blend = checkUnit("blend", value);
+    }
+
+    public get view(): StylizationView {
+        return this._postProcess.composite.view;
+    }
+    public set view(value: StylizationView) {
+        this._postProcess.composite.view = checkView(value);
+    }
+
+    /** Divider position of the split view, 0..1 from the left. */
+    public get splitPosition(): number {
+        return this._postProcess.composite.splitPosition;
+    }
+    public set splitPosition(value: number) {
+        this._postProcess.composite.splitPosition = checkUnit("splitPosition", value);
+    }
+
+    /** How the stylized image follows the camera; assign fields to change them live (`{ reproject: false }`). */
+    public get temporal(): Readonly<Required<TemporalOptions>> {
+        return { reproject: this._reprojection.enabled };
+    }
+    public set temporal(value: TemporalOptions) {
+        this._reprojection.enabled = checkTemporal(value, this.temporal).reproject;
+    }
+
+    /** The composite post process (for ordering with other post processes or the Babylon Inspector). */
+    public get postProcess(): StylizationPostProcess {
+        return this._postProcess;
+    }
+}
