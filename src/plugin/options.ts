@@ -29,7 +29,7 @@ export interface StylizationOptions extends ModelDownloadOptions {
     splitPosition?: number;
     /** Whether frames are stylized. @defaultValue `true` */
     enabled?: boolean;
-    /** How results follow the camera between inferences. @defaultValue `{ reproject: true }` */
+    /** How results follow the camera between inferences and over time. @defaultValue `{ reproject: true, history: 0 }` */
     temporal?: TemporalOptions;
 }
 
@@ -41,6 +41,12 @@ export interface TemporalOptions {
      * frame. Off, the result shows as captured until the next one arrives. @defaultValue `true`
      */
     reproject?: boolean;
+    /**
+     * Temporal stabilizer, 0..1: the weight of the last shown frame, warped to the camera, in each new one (as temporal
+     * anti-aliasing does), clamped to the new result's neighbourhood so moving content does not ghost. Reduces flicker
+     * between results; a still camera over a still scene converges to one image. 0 turns it off. @defaultValue `0`
+     */
+    history?: number;
 }
 
 /** How a model is downloaded (options of `enableStylization` and `setModel`). */
@@ -111,17 +117,17 @@ export function checkTargetHeight(value: unknown): number {
 /** Temporal settings: `value`'s fields over `current`'s, checked. */
 export function checkTemporal(value: unknown, current: Required<TemporalOptions>): Required<TemporalOptions> {
     if (typeof value !== "object" || value === null) {
-        throw new StylizationOptionsError(`temporal is ${shown(value)}; expected an object such as { reproject: true }`);
+        throw new StylizationOptionsError(`temporal is ${shown(value)}; expected an object such as { reproject: true, history: 0.5 }`);
     }
-    const { reproject = current.reproject, ...unknown } = value as TemporalOptions;
+    const { reproject = current.reproject, history = current.history, ...unknown } = value as TemporalOptions;
     const extra = Object.keys(unknown);
     if (extra.length) {
-        throw new StylizationOptionsError(`temporal has unknown field ${JSON.stringify(extra[0])}; expected reproject`);
+        throw new StylizationOptionsError(`temporal has unknown field ${JSON.stringify(extra[0])}; expected reproject or history`);
     }
     if (typeof reproject !== "boolean") {
         throw new StylizationOptionsError(`temporal.reproject is ${shown(reproject)}; expected true or false`);
     }
-    return { reproject };
+    return { reproject, history: checkUnit("temporal.history", history) };
 }
 
 /** Resolves every default in one place. */
@@ -145,7 +151,7 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
         view: checkView(options.view ?? "stylized"),
         splitPosition: checkUnit("splitPosition", options.splitPosition ?? 0.5),
         enabled: options.enabled ?? true,
-        temporal: checkTemporal(options.temporal === undefined ? {} : options.temporal, { reproject: true }),
+        temporal: checkTemporal(options.temporal === undefined ? {} : options.temporal, { reproject: true, history: 0 }),
         download: {
             onProgress: options.onProgress,
             maxModelBytes: checkPositive("maxModelBytes", options.maxModelBytes),

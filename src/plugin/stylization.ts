@@ -29,7 +29,7 @@ import { LivePreprocess } from "./preprocess/livePreprocess.js";
 import { checkTargetHeight } from "./options.js";
 import type { ResolvedStylizationOptions, SetModelOptions } from "./options.js";
 import { CompositeControls } from "./composite/compositeControls.js";
-import { Reprojection } from "./temporal/reprojection.js";
+import { TemporalFilter, type ShownResult } from "./temporal/temporalFilter.js";
 import { InferenceSizing } from "./capture/inferenceSize.js";
 
 export class Stylization extends CompositeControls {
@@ -66,7 +66,10 @@ export class Stylization extends CompositeControls {
         public readonly scene: Scene,
         options: ResolvedStylizationOptions
     ) {
-        super(new StylizationPostProcess("stylization", options.camera), new Reprojection(scene, options.camera, options.temporal.reproject));
+        super(
+            new StylizationPostProcess("stylization", options.camera),
+            new TemporalFilter(scene, options.camera, options.temporal, () => this._shownResult())
+        );
         this.camera = options.camera;
         this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight);
         this._providers = new ProviderChoice(options.executionProvider);
@@ -80,7 +83,7 @@ export class Stylization extends CompositeControls {
             this._postProcess,
             () => this._pipeline,
             () => this._enabled,
-            this._reprojection
+            this._temporal
         );
         const engine = scene.getEngine();
         // Like the pipeline's, these run inside Babylon's observers: a failure is reported, never thrown into the loop.
@@ -97,7 +100,7 @@ export class Stylization extends CompositeControls {
             // Only a frame this camera drew: while another camera is active, the input texture holds an old view.
             getFrame: () => (this._feed.drawnThisFrame ? (this._postProcess.inputTexture?.texture ?? null) : null),
             getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params }),
-            onCapture: (frameId) => this._reprojection.record(frameId),
+            onCapture: (frameId) => this._temporal.record(frameId),
             onResult: (event) => this.onFrameStylizedObservable.notifyObservers(event),
             onError: (error) => this._onPipelineError(error),
         });
@@ -119,6 +122,12 @@ export class Stylization extends CompositeControls {
         const what = this.scene.getEngine().isWebGPU ? "GPU device" : "WebGL context";
         const message = `the ${what} was lost; stylization is paused (the scene renders unstylized) and resumes by itself once the engine restores the ${what}.`;
         this._reportError(new DeviceLostError(message));
+    }
+
+    /** The result the composite shows, for the temporal pass (which runs before the composite, in the same frame). */
+    private _shownResult(): ShownResult | undefined {
+        const texture = this._pipeline.texture;
+        return this._enabled && texture && this._pipeline.phase !== "stopped" ? { texture, frameId: this._pipeline.shownFrameId } : undefined;
     }
 
     private _onDeviceRestored(): void {
@@ -352,7 +361,7 @@ export class Stylization extends CompositeControls {
         this._download?.abort();
         this._inspector.dispose();
         this._postProcess.dispose(this.camera);
-        this._reprojection.dispose();
+        this._temporal.dispose();
         const session = this._session;
         this._session = undefined;
         this._released = this._pipeline.disposeWith(session);

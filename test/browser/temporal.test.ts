@@ -97,7 +97,7 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         });
         await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[-1,1]" });
         before = await screenPixels(demo.page, Size, Size);
-        expect(await demo.page.evaluate(() => (window as any).demo.stylization.temporal)).toEqual({ reproject: true });
+        expect(await demo.page.evaluate(() => (window as any).demo.stylization.temporal)).toEqual({ reproject: true, history: 0 });
     });
     afterAll(async () => {
         await demo?.page.close();
@@ -115,39 +115,63 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         return { shown, current };
     }
 
-    test("a camera move warps the shown result to the new view; surfaces it did not see show the current frame", async () => {
-        const shift = 8;
-        const { shown, current } = await moveCamera(shift);
-        const source = expectedSources(shift);
-        const inside = interior(shift);
-        const counts = { warped: 0, current: 0 };
-        let worst = 0;
-        for (let i = 0; i < Size * Size; i++) {
-            if (!inside[i]) {
-                continue;
+    test.each([0, 0.9])(
+        "a camera move warps the shown result to the new view; surfaces it did not see show the current frame (history %s)",
+        async (history) => {
+            await demo.page.evaluate((history) => ((window as any).demo.stylization.temporal = { history }), history);
+            await waitForFrames(demo.page, 2);
+            const shift = 8;
+            const { shown, current } = await moveCamera(shift);
+            const source = expectedSources(shift);
+            const inside = interior(shift);
+            const counts = { warped: 0, current: 0 };
+            let worst = 0;
+            for (let i = 0; i < Size * Size; i++) {
+                if (!inside[i]) {
+                    continue;
+                }
+                const from = source[i] >= 0 ? before : current;
+                const at = source[i] >= 0 ? source[i] : i;
+                counts[source[i] >= 0 ? "warped" : "current"]++;
+                for (let c = 0; c < 3; c++) {
+                    worst = Math.max(worst, Math.abs(shown[i * 4 + c] - from[at * 4 + c]));
+                }
             }
-            const from = source[i] >= 0 ? before : current;
-            const at = source[i] >= 0 ? source[i] : i;
-            counts[source[i] >= 0 ? "warped" : "current"]++;
-            for (let c = 0; c < 3; c++) {
-                worst = Math.max(worst, Math.abs(shown[i * 4 + c] - from[at * 4 + c]));
-            }
+            // Interior pixels sample the result at texel centres: exact up to 8-bit rounding.
+            expect(worst).toBeLessThanOrEqual(1);
+            expect(counts.warped).toBeGreaterThan(1500);
+            expect(counts.current).toBeGreaterThan(300); // the strip behind the quad, and the uncovered right edge
+            // The stylized image is not the original anywhere in the test: the check above could not pass by accident.
+            expect(maxAbsDiff(before, current, true)).toBeGreaterThan(50);
+            await moveCamera(-shift);
+            await demo.page.evaluate(() => ((window as any).demo.stylization.temporal = { history: 0 }));
         }
-        if (process.env.TEMPORAL_DEBUG) {
-            const { PNG } = require("pngjs");
-            for (const [name, img] of Object.entries({ before, shown, current })) {
-                const png = new PNG({ width: Size, height: Size });
-                png.data.set(img);
-                require("fs").writeFileSync(`/tmp/t-${engine}-${ep}-${name}.png`, PNG.sync.write(png));
-            }
+    );
+
+    test("with the stabilizer, a still camera over a still scene converges to one image, the result's", async () => {
+        await demo.page.evaluate(() => {
+            const st = (window as any).demo.stylization;
+            st.temporal = { history: 0.8 };
+            st.frozen = false; // new results keep arriving, each blended with the history
+        });
+        await waitForFrames(demo.page, 40);
+        const frames: Uint8Array[] = [];
+        for (let i = 0; i < 4; i++) {
+            frames.push(await screenPixels(demo.page, Size, Size));
+            await waitForFrames(demo.page, 1);
         }
-        // Interior pixels sample the result at texel centres: exact up to 8-bit rounding.
-        expect(worst).toBeLessThanOrEqual(1);
-        expect(counts.warped).toBeGreaterThan(1500);
-        expect(counts.current).toBeGreaterThan(300); // the strip behind the quad, and the uncovered right edge
-        // The stylized image is not the original anywhere in the test: the check above could not pass by accident.
-        expect(maxAbsDiff(before, current, true)).toBeGreaterThan(50);
-        await moveCamera(-shift);
+        for (const frame of frames.slice(1)) {
+            expect(maxAbsDiff(frame, frames[0], true)).toBe(0);
+        }
+        // The fixed point is the result itself, up to the half-float history's rounding.
+        expect(maxAbsDiff(frames[0], before, true)).toBeLessThanOrEqual(1);
+        await demo.page.evaluate(() => {
+            const st = (window as any).demo.stylization;
+            st.frozen = true;
+            st.temporal = { history: 0 };
+        });
+        await waitForFrames(demo.page, 2);
+        expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), before, true)).toBe(0);
     });
 
     test("reproject: false shows the result as captured, bit for bit, and true warps again", async () => {

@@ -38,7 +38,7 @@ describe("resolveStylizationOptions", () => {
             view: "stylized",
             splitPosition: 0.5,
             enabled: true,
-            temporal: { reproject: true },
+            temporal: { reproject: true, history: 0 },
             download: { onProgress: undefined, maxModelBytes: undefined, downloadStallMs: undefined },
         });
     });
@@ -61,7 +61,7 @@ describe("resolveStylizationOptions", () => {
                 view: "split",
                 splitPosition: 1,
                 enabled: false,
-                temporal: { reproject: false },
+                temporal: { reproject: false, history: 0.75 },
                 onProgress,
                 maxModelBytes: 1e6,
                 downloadStallMs: 5000,
@@ -77,7 +77,7 @@ describe("resolveStylizationOptions", () => {
             view: "split",
             splitPosition: 1,
             enabled: false,
-            temporal: { reproject: false },
+            temporal: { reproject: false, history: 0.75 },
             download: { onProgress, maxModelBytes: 1e6, downloadStallMs: 5000 },
         });
         for (const ep of ["auto", "webgpu", "webgl", "wasm"] as const) {
@@ -101,7 +101,8 @@ describe("resolveStylizationOptions", () => {
         expect(optionsError({ targetHeight: 4097 }).message).toContain("targetHeight");
         expect(optionsError({ targetHeight: Infinity }).message).toContain("targetHeight");
         expect(optionsError({ temporal: { reproject: "yes" as never } }).message).toBe('temporal.reproject is "yes"; expected true or false');
-        expect(optionsError({ temporal: { reprojct: false } as never }).message).toBe('temporal has unknown field "reprojct"; expected reproject');
+        expect(optionsError({ temporal: { reprojct: false } as never }).message).toBe('temporal has unknown field "reprojct"; expected reproject or history');
+        expect(optionsError({ temporal: { history: 1.5 } }).message).toBe("temporal.history is 1.5; expected a number from 0 to 1");
         expect(optionsError({ temporal: null as never }).message).toContain("temporal is null");
     });
 });
@@ -114,8 +115,9 @@ describe("checkers", () => {
     });
 
     test("checkTemporal takes the given fields over the current ones", () => {
-        expect(checkTemporal({}, { reproject: false })).toEqual({ reproject: false });
-        expect(checkTemporal({ reproject: true }, { reproject: false })).toEqual({ reproject: true });
+        expect(checkTemporal({}, { reproject: false, history: 0.5 })).toEqual({ reproject: false, history: 0.5 });
+        expect(checkTemporal({ reproject: true }, { reproject: false, history: 0.5 })).toEqual({ reproject: true, history: 0.5 });
+        expect(checkTemporal({ history: 1 }, { reproject: false, history: 0.5 })).toEqual({ reproject: false, history: 1 });
     });
 
     test("checkView accepts exactly the four views", () => {

@@ -3,13 +3,13 @@
  * The handle (`Stylization`) extends it; every setter checks its value first.
  */
 import { checkTemporal, checkUnit, checkView, type StylizationView, type TemporalOptions } from "../options.js";
-import type { Reprojection } from "../temporal/reprojection.js";
+import type { TemporalFilter } from "../temporal/temporalFilter.js";
 import type { StylizationPostProcess } from "./stylizationPostProcess.js";
 
 export abstract class CompositeControls {
     protected constructor(
         protected readonly _postProcess: StylizationPostProcess,
-        protected readonly _reprojection: Reprojection
+        protected readonly _temporal: TemporalFilter
     ) {}
 
     /** Blend between the original (0) and stylized (1) frame. */
@@ -35,12 +35,12 @@ export abstract class CompositeControls {
         this._postProcess.composite.splitPosition = checkUnit("splitPosition", value);
     }
 
-    /** How the stylized image follows the camera; assign fields to change them live (`{ reproject: false }`). */
+    /** How the stylized image follows the camera and holds still; assign fields to change them live (`{ history: 0.8 }`). */
     public get temporal(): Readonly<Required<TemporalOptions>> {
-        return { reproject: this._reprojection.enabled };
+        return this._temporal.settings;
     }
     public set temporal(value: TemporalOptions) {
-        this._reprojection.enabled = checkTemporal(value, this.temporal).reproject;
+        this._temporal.settings = checkTemporal(value, this._temporal.settings);
     }
 
     /** The composite post process (for ordering with other post processes or the Babylon Inspector). */

@@ -7,7 +7,7 @@ import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { CameraCutDetector } from "../capture/cameraCut.js";
 import type { FramePipeline } from "../pipeline/framePipeline.js";
 import type { StylizationPostProcess } from "./stylizationPostProcess.js";
-import type { Reprojection } from "../temporal/reprojection.js";
+import type { TemporalFilter } from "../temporal/temporalFilter.js";
 
 export class CompositeFeed {
     private readonly _cuts: CameraCutDetector;
@@ -21,8 +21,8 @@ export class CompositeFeed {
         private readonly _pipeline: () => FramePipeline,
         /** Whether stylization is on. */
         private readonly _enabled: () => boolean,
-        /** Warps the shown result to the camera now. */
-        private readonly _reprojection: Reprojection
+        /** Warps the shown result to the camera now and stabilizes it. */
+        private readonly _temporal: TemporalFilter
     ) {
         this._cuts = new CameraCutDetector(camera);
         _postProcess.onApplyObservable.add(() => this._feed());
@@ -43,9 +43,9 @@ export class CompositeFeed {
         const composite = this._postProcess.composite;
         try {
             composite.stylized = this._enabled() && pipeline.phase !== "stopped" ? pipeline.texture : undefined;
-            composite.reprojection = composite.stylized ? this._reprojection.binding(pipeline.shownFrameId) : undefined;
+            composite.temporal = composite.stylized ? this._temporal.outputFor(frame) : undefined;
         } catch (error) {
-            composite.stylized = composite.reprojection = undefined;
+            composite.stylized = composite.temporal = undefined;
             pipeline.fail("composite", error);
         }
     }

@@ -12,9 +12,8 @@ import { EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js"
 import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
 import { RawTexture } from "@babylonjs/core/Materials/Textures/rawTexture.js";
 import { PostProcess } from "@babylonjs/core/PostProcesses/postProcess.pure.js";
-import { Matrix } from "@babylonjs/core/Maths/math.vector.pure.js";
 import type { StylizationView } from "../options.js";
-import type { ReprojectionBinding } from "../temporal/reprojection.js";
+import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import { CompositeGlsl, CompositeShaderName, CompositeWgsl } from "./compositeShaders.js";
 
 const ViewIndex: Record<StylizationView, number> = { stylized: 0, original: 1, split: 2, difference: 3 };
@@ -22,8 +21,8 @@ const ViewIndex: Record<StylizationView, number> = { stylized: 0, original: 1, s
 /** Engine-only composite: holds the display settings and binds them with the stylized image. */
 export class ThinStylizationComposite extends EffectWrapper {
     public static readonly FragmentName = CompositeShaderName;
-    public static readonly Uniforms = ["settings", "temporal", "inverseProjection", "toResultClip", "toResultView"];
-    public static readonly Samplers = ["stylizedSampler", "currentDepthSampler", "resultDepthSampler"];
+    public static readonly Uniforms = ["settings", "temporal"];
+    public static readonly Samplers = ["stylizedSampler", "temporalSampler"];
 
     /** Blend between the original (0) and stylized (1) frame. */
     public blend = 1;
@@ -32,11 +31,9 @@ export class ThinStylizationComposite extends EffectWrapper {
     public splitPosition = 0.5;
     /** The stylized image (row 0 at the top); undefined shows the original frame. */
     public stylized: BaseTexture | undefined;
-    /** How to warp the stylized image to the current camera; undefined shows it as it is. */
-    public reprojection: ReprojectionBinding | undefined;
+    /** The temporal pass's output for this frame (the result warped and stabilized), shown instead of `stylized`. */
+    public temporal: InternalTexture | undefined;
     private readonly _placeholder: RawTexture;
-    /** Bound in place of the depths when nothing is warped: a float texture, like them (one bind group layout on WebGPU). */
-    private readonly _noDepth: RawTexture;
 
     public constructor(name: string, engine: AbstractEngine) {
         // Both languages ship, so Babylon never fetches its GLSL->WGSL compiler at run time on WebGPU.
@@ -63,9 +60,6 @@ export class ThinStylizationComposite extends EffectWrapper {
             Constants.TEXTURE_NEAREST_SAMPLINGMODE
         );
         this._placeholder.name = "stylizePlaceholder";
-        const nearest = Constants.TEXTURE_NEAREST_SAMPLINGMODE;
-        this._noDepth = RawTexture.CreateRTexture(new Float32Array([0]), 1, 1, engine, false, false, nearest, Constants.TEXTURETYPE_FLOAT);
-        this._noDepth.name = "stylizeNoDepth";
     }
 
     public override bind(noDefaultBindings = false): void {
@@ -73,30 +67,22 @@ export class ThinStylizationComposite extends EffectWrapper {
         const effect = this.drawWrapper.effect!;
         effect.setTexture("stylizedSampler", this.stylized ?? this._placeholder);
         effect.setFloat4("settings", this.blend, ViewIndex[this.view], this.splitPosition, this.stylized ? 1 : 0);
-        const warp = this.reprojection;
-        if (warp) {
-            effect._bindTexture("currentDepthSampler", warp.currentDepth);
-            effect._bindTexture("resultDepthSampler", warp.resultDepth);
-            effect.setFloat4("temporal", 1, warp.backgroundZ, warp.resultDepthSize.width, warp.resultDepthSize.height);
+        if (this.temporal) {
+            effect._bindTexture("temporalSampler", this.temporal);
         } else {
-            effect.setTexture("currentDepthSampler", this._noDepth);
-            effect.setTexture("resultDepthSampler", this._noDepth);
-            effect.setFloat4("temporal", 0, 1, 1, 1);
+            effect.setTexture("temporalSampler", this._placeholder);
         }
-        effect.setMatrix("inverseProjection", warp?.inverseProjection ?? Matrix.IdentityReadOnly);
-        effect.setMatrix("toResultClip", warp?.toResultClip ?? Matrix.IdentityReadOnly);
-        effect.setMatrix("toResultView", warp?.toResultView ?? Matrix.IdentityReadOnly);
+        effect.setFloat4("temporal", this.temporal ? 1 : 0, 0, 0, 0);
     }
 
     /** Back to the defaults, showing the original frame. */
     public reset(): void {
-        Object.assign(this, { blend: 1, view: "stylized", splitPosition: 0.5, stylized: undefined, reprojection: undefined });
+        Object.assign(this, { blend: 1, view: "stylized", splitPosition: 0.5, stylized: undefined, temporal: undefined });
     }
 
     public override dispose(): void {
         super.dispose();
         this._placeholder.dispose();
-        this._noDepth.dispose();
     }
 }
 

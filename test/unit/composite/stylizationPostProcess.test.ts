@@ -2,7 +2,7 @@
 import { NullEngine } from "@babylonjs/core/Engines/nullEngine.js";
 import { Scene } from "@babylonjs/core/scene.js";
 import { FreeCamera } from "@babylonjs/core/Cameras/freeCamera.js";
-import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector.js";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import { Logger } from "@babylonjs/core/Misc/logger.js";
 import { ShaderStore } from "@babylonjs/core/Engines/shaderStore.js";
@@ -14,20 +14,14 @@ import { StylizationPostProcess, ThinStylizationComposite } from "../../../src/p
 Logger.LogLevels = Logger.WarningLogLevel | Logger.ErrorLogLevel;
 
 /** Records what a composite binds, through a stand-in effect. */
-function recordBindings(composite: ThinStylizationComposite): {
-    textures: Record<string, unknown>;
-    floats: Record<string, number[]>;
-    matrices: Record<string, Matrix>;
-} {
+function recordBindings(composite: ThinStylizationComposite): { textures: Record<string, unknown>; floats: Record<string, number[]> } {
     const textures: Record<string, unknown> = {};
     const floats: Record<string, number[]> = {};
-    const matrices: Record<string, Matrix> = {};
     const effect = {
         setTexture: (name: string, texture: unknown) => (textures[name] = texture),
         _bindTexture: (name: string, texture: unknown) => (textures[name] = texture),
         setFloat4: (name: string, ...v: number[]) => (floats[name] = v),
         setFloat2: () => undefined,
-        setMatrix: (name: string, m: Matrix) => (matrices[name] = m),
     } as unknown as Effect;
     const real = composite.drawWrapper.effect;
     composite.drawWrapper.effect = effect;
@@ -36,7 +30,7 @@ function recordBindings(composite: ThinStylizationComposite): {
     } finally {
         composite.drawWrapper.effect = real;
     }
-    return { textures, floats, matrices };
+    return { textures, floats };
 }
 
 describe("ThinStylizationComposite", () => {
@@ -57,29 +51,18 @@ describe("ThinStylizationComposite", () => {
         expect(bound.floats.settings).toEqual([0.25, 3, 0.75, 1]);
         expect(bound.textures.stylizedSampler).toBe(stylized);
 
-        // Nothing to warp: float placeholders for the depths, and the shader samples the result as it is.
+        // No temporal output: the shader samples the result as it is.
         expect(bound.floats.temporal[0]).toBe(0);
-        expect((bound.textures.currentDepthSampler as RawTexture).name).toBe("stylizeNoDepth");
-        expect(bound.matrices.toResultClip.equals(Matrix.Identity())).toBe(true);
+        expect((bound.textures.temporalSampler as RawTexture).name).toBe("stylizePlaceholder");
 
-        // A warp: its depths, matrices, background depth and the result depth's size reach the shader.
-        const [currentDepth, resultDepth] = [{ id: "now" }, { id: "then" }] as unknown as InternalTexture[];
-        const toResultClip = Matrix.Translation(1, 2, 3);
-        composite.reprojection = {
-            currentDepth,
-            resultDepth,
-            resultDepthSize: { width: 64, height: 48 },
-            inverseProjection: Matrix.Scaling(2, 2, 2),
-            toResultClip,
-            toResultView: Matrix.Identity(),
-            backgroundZ: -1000,
-        };
+        // The temporal pass's output for this frame is shown instead.
+        const temporal = { id: "temporal output" } as unknown as InternalTexture;
+        composite.temporal = temporal;
         bound = recordBindings(composite);
-        expect(bound.floats.temporal).toEqual([1, -1000, 64, 48]);
-        expect([bound.textures.currentDepthSampler, bound.textures.resultDepthSampler]).toEqual([currentDepth, resultDepth]);
-        expect(bound.matrices.toResultClip).toBe(toResultClip);
+        expect(bound.floats.temporal[0]).toBe(1);
+        expect(bound.textures.temporalSampler).toBe(temporal);
         composite.reset();
-        expect(composite.reprojection).toBeUndefined();
+        expect(composite.temporal).toBeUndefined();
         composite.dispose();
         stylized.dispose();
         engine.dispose();

@@ -1,0 +1,118 @@
+/**
+ * Runs the temporal shader (see temporalShaders.ts) into one of two half-float targets at the frame's size; the other
+ * holds the last frame's output, read back as the history.
+ */
+import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
+import { RegisterEnginesExtensionsEngineRenderTarget } from "@babylonjs/core/Engines/Extensions/engine.renderTarget.pure.js";
+import { RegisterEnginesWebGPUExtensionsEngineRenderTarget } from "@babylonjs/core/Engines/WebGPU/Extensions/engine.renderTarget.pure.js";
+import { Constants } from "@babylonjs/core/Engines/constants.js";
+import { ShaderStore } from "@babylonjs/core/Engines/shaderStore.js";
+import { ShaderLanguage } from "@babylonjs/core/Materials/shaderLanguage.js";
+import { EffectRenderer, EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
+import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
+import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
+import type { RenderTargetWrapper } from "@babylonjs/core/Engines/renderTargetWrapper.js";
+import { Matrix } from "@babylonjs/core/Maths/math.vector.pure.js";
+import { TemporalGlsl, TemporalSamplers, TemporalShaderName, TemporalUniforms, TemporalWgsl } from "./temporalShaders.js";
+
+/** One run of the pass: the result to show and how it and the history are warped (identity matrices: no warp). */
+export interface TemporalInput {
+    result: BaseTexture;
+    resultSize: { width: number; height: number };
+    currentDepth: InternalTexture;
+    /** Where the result was captured; undefined samples it where each pixel is. */
+    resultWarp?: { depth: InternalTexture; depthSize: { width: number; height: number }; toClip: Matrix; toView: Matrix };
+    inverseProjection: Matrix;
+    backgroundZ: number;
+    /** Weight of the history (0: none); `toClip` undefined takes it where each pixel is (camera unmoved). */
+    history: { weight: number; toClip?: Matrix };
+}
+
+export class TemporalPass {
+    private readonly _renderer: EffectRenderer;
+    private readonly _wrapper: EffectWrapper;
+    private _targets: RenderTargetWrapper[] = [];
+    /** Index of the target written last (the history of the next run). */
+    private _last = 0;
+    private _input: TemporalInput | undefined;
+
+    public constructor(private readonly _engine: AbstractEngine) {
+        (_engine.isWebGPU ? RegisterEnginesWebGPUExtensionsEngineRenderTarget : RegisterEnginesExtensionsEngineRenderTarget)();
+        ShaderStore.ShadersStore[`${TemporalShaderName}FragmentShader`] = TemporalGlsl;
+        ShaderStore.ShadersStoreWGSL[`${TemporalShaderName}FragmentShader`] = TemporalWgsl;
+        this._renderer = new EffectRenderer(_engine);
+        this._wrapper = new EffectWrapper({
+            engine: _engine,
+            name: TemporalShaderName,
+            fragmentShader: TemporalShaderName,
+            useShaderStore: true,
+            uniformNames: TemporalUniforms,
+            samplerNames: TemporalSamplers,
+            shaderLanguage: _engine.isWebGPU ? ShaderLanguage.WGSL : ShaderLanguage.GLSL,
+        });
+        this._wrapper.onApplyObservable.add(() => this._bind());
+    }
+
+    private _bind(): void {
+        const input = this._input!;
+        const effect = this._wrapper.effect;
+        const history = this._targets[this._last];
+        const warp = input.resultWarp;
+        effect.setTexture("resultSampler", input.result);
+        effect._bindTexture("historySampler", history.texture!);
+        effect._bindTexture("currentDepthSampler", input.currentDepth);
+        effect._bindTexture("resultDepthSampler", warp?.depth ?? input.currentDepth);
+        effect.setFloat4("modes", warp ? 1 : 0, input.history.weight, input.history.toClip ? 1 : 0, input.backgroundZ);
+        const depthSize = warp?.depthSize ?? { width: 1, height: 1 };
+        effect.setFloat4("sizes", depthSize.width, depthSize.height, input.resultSize.width, input.resultSize.height);
+        effect.setFloat4("historySize", history.width, history.height, 0, 0);
+        effect.setMatrix("inverseProjection", input.inverseProjection);
+        effect.setMatrix("toResultClip", warp?.toClip ?? Matrix.IdentityReadOnly);
+        effect.setMatrix("toResultView", warp?.toView ?? Matrix.IdentityReadOnly);
+        effect.setMatrix("toHistoryClip", input.history.toClip ?? Matrix.IdentityReadOnly);
+    }
+
+    public isReady(): boolean {
+        return this._wrapper.isReady();
+    }
+
+    /**
+     * Renders the pass at `width` x `height` and returns the texture written (rgb to show, a its weight over the
+     * frame). False `historyKept` means the targets were (re)made: there is no history, whatever `input` says.
+     */
+    public render(input: TemporalInput, width: number, height: number): { output: InternalTexture; historyKept: boolean } {
+        const historyKept = this._targets.length === 2 && this._targets[0].width === width && this._targets[0].height === height;
+        if (!historyKept) {
+            this._targets.forEach((target) => target.dispose());
+            this._targets = [0, 1].map(() => this._createTarget(width, height));
+        }
+        this._input = historyKept ? input : { ...input, history: { weight: 0 } };
+        const target = this._targets[1 - this._last];
+        this._renderer.render(this._wrapper, target);
+        this._input = undefined;
+        this._last = 1 - this._last;
+        return { output: target.texture!, historyKept };
+    }
+
+    private _createTarget(width: number, height: number): RenderTargetWrapper {
+        return this._engine.createRenderTargetTexture(
+            { width, height },
+            {
+                type: Constants.TEXTURETYPE_HALF_FLOAT,
+                format: Constants.TEXTUREFORMAT_RGBA,
+                generateMipMaps: false,
+                generateDepthBuffer: false,
+                generateStencilBuffer: false,
+                samplingMode: Constants.TEXTURE_BILINEAR_SAMPLINGMODE,
+                label: "stylizeTemporal",
+            }
+        );
+    }
+
+    public dispose(): void {
+        this._targets.forEach((target) => target.dispose());
+        this._targets = [];
+        this._wrapper.dispose();
+        this._renderer.dispose();
+    }
+}
