@@ -29,6 +29,10 @@ export interface DemoParams {
     scale: number | null;
     /** `?temporal=off` shows each result as captured instead of warping it to the camera. @defaultValue on */
     temporal: boolean;
+    /** `?history=<0..1>` the temporal stabilizer's weight. @defaultValue 0 (off) */
+    history: number;
+    /** `?targetFps=<n>` adaptive resolution: the inference height moves to hold n fps. @defaultValue off */
+    targetFps: number;
 }
 
 export function parseDemoParams(search: string): DemoParams {
@@ -59,5 +63,7 @@ export function parseDemoParams(search: string): DemoParams {
         frame: frame === null ? null : Math.max(0, Math.floor(frame)),
         scale: scale !== null && scale > 0 ? Math.min(scale, 4) : null,
         temporal: q.get("temporal") !== "off",
+        history: Math.min(1, Math.max(0, number("history") ?? 0)),
+        targetFps: Math.max(0, number("targetFps") ?? 0),
     };
 }

@@ -122,7 +122,8 @@ async function main(): Promise<void> {
         executionProvider,
         targetHeight:
             params.height ?? defaultInferenceHeight(provider, { hardwareWebGpu: hardwareGpu, softwareGpu: softwareGpu || (engine.isWebGPU && !hardwareGpu) }),
-        reproject: params.temporal,
+        temporal: { reproject: params.temporal, history: params.history },
+        targetFps: params.targetFps,
         onChange: (stylization) => {
             demo.stylization = stylization;
             hud.refresh();

@@ -12,8 +12,10 @@ export interface StylizationControlsOptions {
     modelIndex: number;
     executionProvider: ExecutionProviderOption;
     targetHeight: number;
-    /** `temporal.reproject` of the plugin (`?temporal=off` turns it off). */
-    reproject: boolean;
+    /** The plugin's `temporal` option (`?temporal=off`, `?history=`). */
+    temporal: { reproject: boolean; history: number };
+    /** The plugin's `targetFps` (`?targetFps=`; 0 keeps the height). */
+    targetFps: number;
     /** Called whenever the handle, the model, the view or the size changed (the HUD and `window.demo` follow). */
     onChange: (stylization: Stylization | null) => void;
     /** Short text for the user (a notice). */
@@ -56,7 +58,8 @@ export class StylizationControls {
             const stylization = await this._scene.enableStylization(this.model.url, {
                 executionProvider: this._options.executionProvider,
                 targetHeight: this._targetHeight,
-                temporal: { reproject: this._options.reproject },
+                temporal: this._options.temporal,
+                targetFps: this._options.targetFps,
                 onProgress,
             });
             return stylization;

@@ -19,6 +19,14 @@ export interface StylizationOptions extends ModelDownloadOptions {
     executionProvider?: ExecutionProviderOption;
     /** Inference height in pixels, from 8 to 4096 (rounded to the nearest multiple of 8; width follows the aspect ratio). Ignored for fixed-size models. @defaultValue `540` */
     targetHeight?: number;
+    /**
+     * Adaptive resolution: the frame rate the render loop should hold while stylizing. The inference height then moves
+     * between `minTargetHeight` and `targetHeight`, lowered while the loop runs clearly slower, raised again with
+     * headroom (`stats.adaptive` says what it chose and why). 0 keeps `targetHeight`. @defaultValue `0`
+     */
+    targetFps?: number;
+    /** The lowest inference height the adaptive resolution goes to, in pixels. @defaultValue `64` */
+    minTargetHeight?: number;
     /** Preprocessing overrides; they win over what the model declares. @defaultValue `{}` */
     preprocess?: Partial<PreprocessConfig>;
     /** Blend between original (0) and stylized (1). @defaultValue `1` */
@@ -71,6 +79,8 @@ export interface ResolvedStylizationOptions {
     camera: Camera;
     executionProvider: ExecutionProviderOption;
     targetHeight: number;
+    targetFps: number;
+    minTargetHeight: number;
     preprocess: Partial<PreprocessConfig>;
     blend: number;
     view: StylizationView;
@@ -107,9 +117,16 @@ function shown(value: unknown): string {
     return typeof value === "number" ? String(value) : JSON.stringify(value);
 }
 
-export function checkTargetHeight(value: unknown): number {
+export function checkTargetHeight(value: unknown, name = "targetHeight"): number {
     if (typeof value !== "number" || !Number.isFinite(value) || value < MinInferenceSide || value > MaxInferenceSide) {
-        throw new StylizationOptionsError(`targetHeight is ${shown(value)}; expected a number of pixels from ${MinInferenceSide} to ${MaxInferenceSide}`);
+        throw new StylizationOptionsError(`${name} is ${shown(value)}; expected a number of pixels from ${MinInferenceSide} to ${MaxInferenceSide}`);
+    }
+    return value;
+}
+
+export function checkTargetFps(value: unknown): number {
+    if (typeof value !== "number" || !(value >= 0 && value <= 1000)) {
+        throw new StylizationOptionsError(`targetFps is ${shown(value)}; expected frames per second from 0 (off) to 1000`);
     }
     return value;
 }
@@ -146,6 +163,8 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
         camera,
         executionProvider: ep,
         targetHeight: checkTargetHeight(options.targetHeight ?? 540),
+        targetFps: checkTargetFps(options.targetFps ?? 0),
+        minTargetHeight: checkTargetHeight(options.minTargetHeight ?? 64, "minTargetHeight"),
         preprocess: options.preprocess ?? {},
         blend: checkUnit("blend", options.blend ?? 1),
         view: checkView(options.view ?? "stylized"),

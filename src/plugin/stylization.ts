@@ -26,7 +26,7 @@ import { FramePipeline } from "./pipeline/framePipeline.js";
 import type { PipelineState } from "./pipeline/pipelineState.js";
 import { stylizationStats, type FrameStylizedEvent, type StylizationStats } from "./pipeline/frameStats.js";
 import { LivePreprocess } from "./preprocess/livePreprocess.js";
-import { checkTargetHeight } from "./options.js";
+import { checkTargetFps, checkTargetHeight } from "./options.js";
 import type { ResolvedStylizationOptions, SetModelOptions } from "./options.js";
 import { CompositeControls } from "./composite/compositeControls.js";
 import { TemporalFilter, type ShownResult } from "./temporal/temporalFilter.js";
@@ -71,7 +71,7 @@ export class Stylization extends CompositeControls {
             new TemporalFilter(scene, options.camera, options.temporal, () => this._shownResult())
         );
         this.camera = options.camera;
-        this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight);
+        this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight, options.targetFps, options.minTargetHeight);
         this._providers = new ProviderChoice(options.executionProvider);
         this._enabled = options.enabled;
         this._preprocess = new LivePreprocess(options.preprocess);
@@ -92,6 +92,8 @@ export class Stylization extends CompositeControls {
             this.camera.onDisposeObservable.add(guarded(() => this.dispose(), report)),
             engine.onContextLostObservable.add(guarded(() => this._onDeviceLost(), report)),
             engine.onContextRestoredObservable.add(guarded(() => this._onDeviceRestored(), report)),
+            // The adaptive height counts only frames rendered while stylizing.
+            scene.onAfterRenderObservable.add(() => this._session && this._pipeline.state.capturing && this._sizing.frame(engine.getDeltaTime())),
         ];
     }
 
@@ -289,8 +291,16 @@ export class Stylization extends CompositeControls {
         this._sizing.targetHeight = checkTargetHeight(value);
     }
 
+    /** The frame rate the adaptive resolution holds (0: off); see `StylizationOptions.targetFps`. */
+    public get targetFps(): number {
+        return this._sizing.targetFps;
+    }
+    public set targetFps(value: number) {
+        this._sizing.targetFps = checkTargetFps(value);
+    }
+
     public get stats(): StylizationStats {
-        return stylizationStats(this._pipeline.counters, this._session, this._providers.skipped, this._sizing.sizeFor(this._model));
+        return stylizationStats(this._pipeline.counters, this._session, this._providers.skipped, this._sizing);
     }
 
     /** Where the frame pipeline stands: its phase (idle, capturing, reading back, inferring, stopped), holds, results. */

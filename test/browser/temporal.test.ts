@@ -148,29 +148,39 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         }
     );
 
-    test("with the stabilizer, a still camera over a still scene converges to one image, the result's", async () => {
-        await demo.page.evaluate(() => {
-            const st = (window as any).demo.stylization;
-            st.temporal = { history: 0.8 };
-            st.frozen = false; // new results keep arriving, each blended with the history
-        });
-        await waitForFrames(demo.page, 40);
-        const frames: Uint8Array[] = [];
-        for (let i = 0; i < 4; i++) {
-            frames.push(await screenPixels(demo.page, Size, Size));
-            await waitForFrames(demo.page, 1);
-        }
-        for (const frame of frames.slice(1)) {
-            expect(maxAbsDiff(frame, frames[0], true)).toBe(0);
-        }
-        // The fixed point is the result itself, up to the half-float history's rounding.
-        expect(maxAbsDiff(frames[0], before, true)).toBeLessThanOrEqual(1);
-        await demo.page.evaluate(() => {
-            const st = (window as any).demo.stylization;
-            st.frozen = true;
-            st.temporal = { history: 0 };
-        });
+    test("the stabilizer eases a new result in where the history stays within its neighbourhood, then settles on it exactly", async () => {
+        // The grey ramp (8 levels per texel) lets a history 6 levels off survive the clamp; the flat quadrants do not.
+        await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[0,1]" });
+        await demo.page.evaluate(() => ((window as any).demo.stylization.temporal = { history: 0.98 }));
+        const shifted = { inputRange: "custom", mean: [6 / 255, 6 / 255, 6 / 255], std: [1, 1, 1], outputRange: "[0,1]" } as const;
+        await stylizeWith(demo.page, shifted); // the result changes; frozen again a few frames later
+        const eased = await screenPixels(demo.page, Size, Size);
+        await waitForFrames(demo.page, 400);
+        const settled = [await screenPixels(demo.page, Size, Size)];
+        await waitForFrames(demo.page, 1);
+        settled.push(await screenPixels(demo.page, Size, Size));
+        await demo.page.evaluate(() => ((window as any).demo.stylization.temporal = { history: 0 }));
         await waitForFrames(demo.page, 2);
+        const result = await screenPixels(demo.page, Size, Size);
+
+        const mean = (rows: number[], cols: number[], a: Uint8Array, b: Uint8Array) => {
+            let [sum, n] = [0, 0];
+            for (const y of rows) {
+                for (const x of cols) {
+                    sum += a[(y * Size + x) * 4] - b[(y * Size + x) * 4];
+                    n++;
+                }
+            }
+            return sum / n;
+        };
+        const span = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+        const [ramp, rampCols] = [span(30, 34), span(4, 60)];
+        const [flat, flatCols] = [span(44, 60), span(36, 60)]; // inside the white quadrant
+        expect(mean(ramp, rampCols, eased, result)).toBeGreaterThan(1.5); // still on its way down from the old result
+        expect(mean(flat, flatCols, eased, result)).toBe(0); // a flat result admits no other value: no ghost
+        expect(maxAbsDiff(settled[1], settled[0], true)).toBe(0); // converged: consecutive frames identical
+        expect(maxAbsDiff(settled[0], result, true)).toBeLessThanOrEqual(1); // on the result (half-float history)
+        await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[-1,1]" });
         expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), before, true)).toBe(0);
     });
 

@@ -33,6 +33,8 @@ describe("resolveStylizationOptions", () => {
             camera: active,
             executionProvider: "auto",
             targetHeight: 540,
+            targetFps: 0,
+            minTargetHeight: 64,
             preprocess: {},
             blend: 1,
             view: "stylized",
@@ -56,6 +58,8 @@ describe("resolveStylizationOptions", () => {
             {
                 executionProvider: "wasm",
                 targetHeight: 360,
+                targetFps: 30,
+                minTargetHeight: 96,
                 preprocess,
                 blend: 0,
                 view: "split",
@@ -72,6 +76,8 @@ describe("resolveStylizationOptions", () => {
             camera: active,
             executionProvider: "wasm",
             targetHeight: 360,
+            targetFps: 30,
+            minTargetHeight: 96,
             preprocess,
             blend: 0,
             view: "split",
@@ -104,6 +110,8 @@ describe("resolveStylizationOptions", () => {
         expect(optionsError({ temporal: { reprojct: false } as never }).message).toBe('temporal has unknown field "reprojct"; expected reproject or history');
         expect(optionsError({ temporal: { history: 1.5 } }).message).toBe("temporal.history is 1.5; expected a number from 0 to 1");
         expect(optionsError({ temporal: null as never }).message).toContain("temporal is null");
+        expect(optionsError({ targetFps: -1 }).message).toBe("targetFps is -1; expected frames per second from 0 (off) to 1000");
+        expect(optionsError({ minTargetHeight: 2 }).message).toBe("minTargetHeight is 2; expected a number of pixels from 8 to 4096");
     });
 });
 

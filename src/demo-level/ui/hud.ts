@@ -56,7 +56,11 @@ export class Hud {
             lines.push(
                 `${controls.model.label} · ${s.executionProvider ?? "…"}${s.zeroCopy ? " zero-copy" : ""} · ${s.inferenceWidth}x${s.inferenceHeight} · ${s.lastInferenceMs.toFixed(0)} ms`
             );
-            lines.push(st.enabled ? `view ${st.view}` : "stylization off (T)");
+            const age = s.resultFrameId < 0 ? "" : ` · result ${this._engine.frameId - s.resultFrameId} frames old`;
+            const temporal = `${st.temporal.reproject ? "follows camera" : "no reprojection"}${st.temporal.history > 0 ? ` · stabilizer ${st.temporal.history}` : ""}`;
+            const adaptive = s.adaptive ? ` · ${s.adaptive.targetFps} fps target: ${s.adaptive.reason}` : "";
+            lines.push(st.enabled ? `view ${st.view}${age}` : "stylization off (T)");
+            lines.push(`${temporal}${adaptive}`);
         }
         this._overlay.setHud(lines.join("\n"));
     }

@@ -7,6 +7,7 @@ import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
 import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import { StylizationOptionsError, UnsupportedModelError } from "../errors.js";
 import type { ModelDescription } from "../model/modelContract.js";
+import { AdaptiveHeight, type AdaptiveHeightState } from "./adaptiveHeight.js";
 
 /** The smallest and largest inference side the plugin allocates (per dimension, before the engine's own limits). */
 export const MinInferenceSide = 8;
@@ -71,25 +72,65 @@ export function inferenceSize(
 /** The inference size of one stylization: its engine's limits, its `targetHeight`, its model's fixed dimensions. */
 export class InferenceSizing {
     public readonly limits: InferenceLimits;
+    private _targetHeight: number;
+    private _adaptive: AdaptiveHeight | undefined;
 
     public constructor(
         private readonly _engine: AbstractEngine,
-        /** Validated by the caller (`checkTargetHeight`). */
-        public targetHeight: number
+        /** Validated by the caller (`checkTargetHeight`, `checkTargetFps`). */
+        targetHeight: number,
+        targetFps = 0,
+        private readonly _minTargetHeight = 64
     ) {
         this.limits = inferenceLimits(_engine);
+        this._targetHeight = targetHeight;
+        this._adapt(targetFps);
+    }
+
+    /** The height asked for; with a target frame rate, the most the adaptive height goes to. */
+    public get targetHeight(): number {
+        return this._targetHeight;
+    }
+    public set targetHeight(value: number) {
+        this._targetHeight = value;
+        this._adapt(this.targetFps); // new bounds
+    }
+
+    /** The frame rate the adaptive height holds (0: off, the height is `targetHeight`). */
+    public get targetFps(): number {
+        return this._adaptive?.targetFps ?? 0;
+    }
+    public set targetFps(value: number) {
+        this._adapt(value);
+    }
+
+    private _adapt(targetFps: number): void {
+        const min = Math.min(this._minTargetHeight, this._targetHeight);
+        this._adaptive = targetFps > 0 ? new AdaptiveHeight(targetFps, min, this._targetHeight) : undefined;
+    }
+
+    /** The adaptive height's state, when a target frame rate is set. */
+    public get adaptive(): AdaptiveHeightState | undefined {
+        return this._adaptive?.state;
+    }
+
+    /** Counts a rendered frame (only while frames are being stylized) for the adaptive height. */
+    public frame(deltaMs: number): void {
+        this._adaptive?.frame(deltaMs);
     }
 
     /** The size for the current frame and `model`. */
     public sizeFor(model: ModelDescription | undefined): { width: number; height: number } {
         const fixed = { width: model?.fixedWidth, height: model?.fixedHeight };
-        return inferenceSize(this._engine.getRenderWidth(), this._engine.getRenderHeight(), this.targetHeight, fixed);
+        const height = this._adaptive?.height ?? this._targetHeight;
+        return inferenceSize(this._engine.getRenderWidth(), this._engine.getRenderHeight(), height, fixed);
     }
 
     /** {@link sizeFor}, checked: a StylizationOptionsError when the option and the frame give a size the engine cannot hold. */
     public checkedSizeFor(model: ModelDescription | undefined): { width: number; height: number } {
         const size = this.sizeFor(model);
-        const describe = () => `targetHeight ${this.targetHeight} on a ${this._engine.getRenderWidth()}x${this._engine.getRenderHeight()} frame`;
+        const describe = () =>
+            `targetHeight ${this._adaptive?.height ?? this._targetHeight} on a ${this._engine.getRenderWidth()}x${this._engine.getRenderHeight()} frame`;
         checkInferenceSize(size, this.limits, describe);
         return size;
     }

@@ -1,4 +1,7 @@
-/** The "Display" section: stylization on/off, freeze, the view, blend, split position and the inference height. */
+/**
+ * The "Display" section: stylization on/off, freeze, the view, blend, split position, the temporal settings
+ * (reprojection, stabilizer) and the inference height with its adaptive frame-rate target.
+ */
 import { StylizationViews } from "../options.js";
 import { checkbox, el, row, section, slider } from "./dom.js";
 import type { PanelContext } from "./panelContext.js";
@@ -17,6 +20,13 @@ export function buildDisplaySection(ctx: PanelContext): HTMLElement {
     ctx.syncs.push(() => {
         if (!ctx.focused(height)) {
             height.value = String(st.targetHeight);
+        }
+    });
+    const fps = el("input", { type: "number", min: 0, max: 240, step: 1, "data-control": "targetFps" });
+    fps.addEventListener("change", () => ctx.attempt(() => ((st.targetFps = Number(fps.value)), ctx.save())));
+    ctx.syncs.push(() => {
+        if (!ctx.focused(fps)) {
+            fps.value = String(st.targetFps);
         }
     });
     const size = el("span", { class: "muted", "data-field": "inferenceSize" });
@@ -71,6 +81,28 @@ export function buildDisplaySection(ctx: PanelContext): HTMLElement {
                 (v) => ((st.splitPosition = v), ctx.save())
             )
         ),
-        row("inference height", el("div", {}, height, size))
+        row(
+            "follow the camera",
+            checkbox(
+                ctx,
+                "reproject",
+                () => st.temporal.reproject,
+                (v) => ((st.temporal = { reproject: v }), ctx.save())
+            )
+        ),
+        row(
+            "stabilizer",
+            slider(
+                ctx,
+                "history",
+                0,
+                0.95,
+                0.05,
+                () => st.temporal.history,
+                (v) => ((st.temporal = { history: v }), ctx.save())
+            )
+        ),
+        row("inference height", el("div", {}, height, size)),
+        row("target fps (0: fixed height)", fps)
     );
 }

@@ -39,6 +39,15 @@ export class FrameSection {
                 ["latency ms", stats.lastInferenceMs.toFixed(0)],
                 ["avg ms", stats.averageInferenceMs.toFixed(0)],
                 ["size", `${stats.inferenceWidth}x${stats.inferenceHeight}`],
+                ["result age", stats.resultFrameId < 0 ? "–" : `${engine.frameId - stats.resultFrameId} frames`],
+                ...(stats.adaptive
+                    ? [
+                          [
+                              "adaptive",
+                              `${stats.adaptive.height} rows, ${stats.adaptive.reason} (${stats.adaptive.fps.toFixed(0)}/${stats.adaptive.targetFps} fps)`,
+                          ],
+                      ]
+                    : []),
             ].map(([label, value]) => el("div", { "data-figure": label }, `${label} `, el("b", { text: value })))
         );
         const stages: StageTimes = stats.lastStages;

@@ -11,7 +11,7 @@ import type { DiagnosisCandidate, DiagnosisOptions } from "../diagnose/diagnoseC
 import type { StylizationError } from "../errors.js";
 import type { ModelSource } from "../model/loadModel.js";
 import type { ModelDescription } from "../model/modelContract.js";
-import type { ExecutionProviderOption, SetModelOptions, StylizationView } from "../options.js";
+import type { ExecutionProviderOption, SetModelOptions, StylizationView, TemporalOptions } from "../options.js";
 import type { StylizationStats } from "../pipeline/frameStats.js";
 
 export interface InspectedStylization {
@@ -43,6 +43,9 @@ export interface InspectedStylization {
     blend: number;
     splitPosition: number;
     targetHeight: number;
+    targetFps: number;
+    get temporal(): Readonly<Required<TemporalOptions>>;
+    set temporal(value: TemporalOptions);
 
     setModel(source: ModelSource, options?: SetModelOptions): Promise<void>;
     readInputTensor(): Promise<Float32Array>;

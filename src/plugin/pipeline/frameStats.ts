@@ -1,5 +1,7 @@
 import type { ExecutionProvider, SkippedProvider } from "../infer/executionProvider.js";
 import type { StylizationSession } from "../infer/inferenceSession.js";
+import type { InferenceSizing } from "../capture/inferenceSize.js";
+import type { AdaptiveHeightState } from "../capture/adaptiveHeight.js";
 
 /** The stages a stylized frame's time is split into, in the order the frame passes through them. */
 export const StageNames = ["capture", "readback", "inference", "postprocess", "present"] as const;
@@ -60,6 +62,8 @@ export interface StylizationStats {
     lastStages: StageTimes;
     /** The engine's `frameId` when the input of the last result was captured (-1 before the first): the frame it shows. */
     resultFrameId: number;
+    /** With `targetFps`: the loop's frame rate, the inference height chosen and why. */
+    adaptive: AdaptiveHeightState | undefined;
 }
 
 /** Payload of `onFrameStylizedObservable`. */
@@ -70,13 +74,14 @@ export interface FrameStylizedEvent {
     frameId: number;
 }
 
-/** A stylization's stats from its pipeline's counters, the session running (if any), the providers skipped and the inference size. */
+/** A stylization's stats from its pipeline's counters, the session running (if any), the providers skipped and the sizing. */
 export function stylizationStats(
     counters: PipelineCounters,
     session: StylizationSession | undefined,
     skippedProviders: SkippedProvider[],
-    size: { width: number; height: number }
+    sizing: InferenceSizing
 ): StylizationStats {
+    const size = sizing.sizeFor(session?.model);
     return {
         executionProvider: session?.provider,
         zeroCopy: !!session?.gpuIo,
@@ -90,5 +95,6 @@ export function stylizationStats(
         framesSkipped: counters.framesSkipped,
         lastStages: { ...counters.lastStages },
         resultFrameId: counters.resultFrameId,
+        adaptive: sizing.adaptive,
     };
 }

@@ -46,7 +46,9 @@ export class TemporalFilter {
     /** The last frame the pass ran in, with its camera: the history's. */
     private _last: { frameId: number; view: Matrix; viewProjection: Matrix } | undefined;
     private _output: { frameId: number; texture: InternalTexture } | undefined;
-    private readonly _observer: Observer<Scene>;
+    private readonly _observers: Array<Observer<Scene> | Observer<Camera>>;
+    /** Set when this camera starts rendering: the scene also notifies onAfterRenderTargetsRender before any camera. */
+    private _cameraRendering = false;
     private readonly _m = { inverseView: new Matrix(), inverseProjection: new Matrix(), clip: new Matrix(), view: new Matrix(), history: new Matrix() };
 
     public constructor(
@@ -59,7 +61,15 @@ export class TemporalFilter {
         this._reproject = settings.reproject;
         this._history = settings.history;
         this._update();
-        this._observer = _scene.onAfterRenderTargetsRenderObservable.add(() => this._run());
+        this._observers = [
+            _scene.onBeforeCameraRenderObservable.add((camera) => (this._cameraRendering = camera === _camera)),
+            _scene.onAfterRenderTargetsRenderObservable.add(() => {
+                if (this._cameraRendering) {
+                    this._cameraRendering = false;
+                    this._run();
+                }
+            }),
+        ];
     }
 
     public get settings(): Required<TemporalOptions> {
@@ -144,13 +154,13 @@ export class TemporalFilter {
         return this._output?.frameId === frameId ? this._output.texture : undefined;
     }
 
-    /** Runs the pass for the frame being drawn, when its camera is this one and a result shows. */
+    /** Runs the pass for the frame being drawn (once this camera's render targets are done), when a result shows. */
     private _run(): void {
         const shown = this._shown();
         const currentDepth = this._depth?.getDepthMap().getInternalTexture();
         const engine = this._scene.getEngine();
         const frameId = engine.frameId;
-        if (!shown || !currentDepth || !this._pass?.isReady() || this._scene.activeCamera !== this._camera) {
+        if (!shown || !currentDepth || !this._pass?.isReady()) {
             this._last = shown ? this._last : undefined; // no result: the history ends
             return;
         }
@@ -220,7 +230,7 @@ export class TemporalFilter {
     }
 
     public dispose(): void {
-        this._observer.remove();
+        this._observers.forEach((observer) => observer.remove());
         this._release();
     }
 }

@@ -1,6 +1,8 @@
 /**
- * Runs the temporal shader (see temporalShaders.ts) into one of two half-float targets at the frame's size; the other
- * holds the last frame's output, read back as the history.
+ * Runs the temporal shader (see temporalShaders.ts) into one of two float targets at the frame's size; the other holds
+ * the last frame's output, read back as the history. 32-bit where the engine can render and filter it: a history
+ * weight h stalls once a step is below half a unit of the last place, i.e. within 2^-12 / (1 - h) of the result in
+ * half floats (3 levels of 255 at h = 0.98), within 2^-25 / (1 - h) in 32-bit floats.
  */
 import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
 import { RegisterEnginesExtensionsEngineRenderTarget } from "@babylonjs/core/Engines/Extensions/engine.renderTarget.pure.js";
@@ -35,6 +37,7 @@ export class TemporalPass {
     /** Index of the target written last (the history of the next run). */
     private _last = 0;
     private _input: TemporalInput | undefined;
+    private readonly _type: number;
 
     public constructor(private readonly _engine: AbstractEngine) {
         (_engine.isWebGPU ? RegisterEnginesWebGPUExtensionsEngineRenderTarget : RegisterEnginesExtensionsEngineRenderTarget)();
@@ -51,6 +54,8 @@ export class TemporalPass {
             shaderLanguage: _engine.isWebGPU ? ShaderLanguage.WGSL : ShaderLanguage.GLSL,
         });
         this._wrapper.onApplyObservable.add(() => this._bind());
+        const caps = _engine.getCaps();
+        this._type = caps.textureFloatRender && caps.textureFloatLinearFiltering ? Constants.TEXTURETYPE_FLOAT : Constants.TEXTURETYPE_HALF_FLOAT;
     }
 
     private _bind(): void {
@@ -98,7 +103,7 @@ export class TemporalPass {
         return this._engine.createRenderTargetTexture(
             { width, height },
             {
-                type: Constants.TEXTURETYPE_HALF_FLOAT,
+                type: this._type,
                 format: Constants.TEXTUREFORMAT_RGBA,
                 generateMipMaps: false,
                 generateDepthBuffer: false,

@@ -9,8 +9,8 @@
  * composite shows the current frame there. modes.x = 0 samples the result where the pixel is (no warp).
  *
  * Stabilizer (modes.y > 0): the last frame's output, warped the same way with the last frame's camera (modes.z = 1)
- * or taken where the pixel is (modes.z = 0, camera unmoved), is clamped to the result's neighbourhood (the 3x3
- * result texels around the sample: moving content cannot ghost beyond what the result allows) and blended in with
+ * or taken where the pixel is (modes.z = 0, camera unmoved), is clamped to the result's neighbourhood (the sample
+ * and its four neighbouring result texels: moving content cannot ghost beyond what the result allows) and blended in with
  * weight modes.y where it was valid. The result has row 0 at the top (flipped v); depths and history are render
  * targets sampled like the frame (vUV.y = 0 at the bottom).
  */
@@ -59,28 +59,29 @@ void main(void) {
   vec4 clip = toResultClip * p;
   vec2 ruv = modes.x > 0.5 ? clip.xy / clip.w * 0.5 + 0.5 : vUV;
   float expected = (toResultView * p).z;
-  vec2 h = 0.5 / sizes.xy;
-  float agreed = agrees(ruv - h, expected) + agrees(ruv + h, expected) + agrees(ruv + vec2(h.x, -h.y), expected) + agrees(ruv + vec2(-h.x, h.y), expected);
-  float valid = modes.x > 0.5 ? insideOf(clip, ruv, sizes.xy) * 0.25 * agreed : 1.0;
+  float valid = 1.0;
+  if (modes.x > 0.5) {
+    vec2 h = 0.5 / sizes.xy;
+    float agreed = agrees(ruv - h, expected) + agrees(ruv + h, expected) + agrees(ruv + vec2(h.x, -h.y), expected) + agrees(ruv + vec2(-h.x, h.y), expected);
+    valid = insideOf(clip, ruv, sizes.xy) * 0.25 * agreed;
+  }
   vec3 color = resultAt(ruv);
 
-  vec4 hclip = toHistoryClip * p;
-  vec2 huv = modes.z > 0.5 ? hclip.xy / hclip.w * 0.5 + 0.5 : vUV;
-  vec4 history = texture2D(historySampler, huv);
-  float hvalid = modes.z > 0.5 ? insideOf(hclip, huv, historySize.xy) : 1.0;
-  vec2 d = 1.0 / sizes.zw;
-  vec3 n1 = resultAt(ruv + vec2(d.x, 0.0));
-  vec3 n2 = resultAt(ruv - vec2(d.x, 0.0));
-  vec3 n3 = resultAt(ruv + vec2(0.0, d.y));
-  vec3 n4 = resultAt(ruv - vec2(0.0, d.y));
-  vec3 n5 = resultAt(ruv + d);
-  vec3 n6 = resultAt(ruv - d);
-  vec3 n7 = resultAt(ruv + vec2(d.x, -d.y));
-  vec3 n8 = resultAt(ruv + vec2(-d.x, d.y));
-  vec3 lo = min(min(min(color, n1), min(n2, n3)), min(min(n4, n5), min(n6, min(n7, n8))));
-  vec3 hi = max(max(max(color, n1), max(n2, n3)), max(max(n4, n5), max(n6, max(n7, n8))));
-  float weight = modes.y * hvalid * history.a;
-  gl_FragColor = vec4(weight > 0.0 ? mix(color, clamp(history.rgb, lo, hi), weight) : color, valid);
+  gl_FragColor = vec4(color, valid);
+  if (modes.y > 0.0) {
+    vec4 hclip = toHistoryClip * p;
+    vec2 huv = modes.z > 0.5 ? hclip.xy / hclip.w * 0.5 + 0.5 : vUV;
+    vec4 history = texture2D(historySampler, huv);
+    float weight = modes.y * history.a * (modes.z > 0.5 ? insideOf(hclip, huv, historySize.xy) : 1.0);
+    vec2 d = 1.0 / sizes.zw;
+    vec3 n1 = resultAt(ruv + vec2(d.x, 0.0));
+    vec3 n2 = resultAt(ruv - vec2(d.x, 0.0));
+    vec3 n3 = resultAt(ruv + vec2(0.0, d.y));
+    vec3 n4 = resultAt(ruv - vec2(0.0, d.y));
+    vec3 lo = min(min(color, n1), min(min(n2, n3), n4));
+    vec3 hi = max(max(color, n1), max(max(n2, n3), n4));
+    gl_FragColor.rgb = mix(color, clamp(history.rgb, lo, hi), weight);
+  }
 }
 `;
 
@@ -130,27 +131,29 @@ fn main(input: FragmentInputs) -> FragmentOutputs {
   let clip = uniforms.toResultClip * p;
   let ruv = select(input.vUV, clip.xy / clip.w * 0.5 + 0.5, m.x > 0.5);
   let expected = (uniforms.toResultView * p).z;
-  let h = 0.5 / s.xy;
-  let agreed = agrees(ruv - h, expected) + agrees(ruv + h, expected) + agrees(ruv + vec2f(h.x, -h.y), expected) + agrees(ruv + vec2f(-h.x, h.y), expected);
-  let valid = select(1.0, insideOf(clip, ruv, s.xy) * 0.25 * agreed, m.x > 0.5);
+  var valid = 1.0;
+  if (m.x > 0.5) {
+    let h = 0.5 / s.xy;
+    let agreed = agrees(ruv - h, expected) + agrees(ruv + h, expected) + agrees(ruv + vec2f(h.x, -h.y), expected) + agrees(ruv + vec2f(-h.x, h.y), expected);
+    valid = insideOf(clip, ruv, s.xy) * 0.25 * agreed;
+  }
   let color = resultAt(ruv);
 
-  let hclip = uniforms.toHistoryClip * p;
-  let huv = select(input.vUV, hclip.xy / hclip.w * 0.5 + 0.5, m.z > 0.5);
-  let history = textureSampleLevel(historySampler, historySamplerSampler, huv, 0.0);
-  let hvalid = select(1.0, insideOf(hclip, huv, uniforms.historySize.xy), m.z > 0.5);
-  let d = 1.0 / s.zw;
-  let n1 = resultAt(ruv + vec2f(d.x, 0.0));
-  let n2 = resultAt(ruv - vec2f(d.x, 0.0));
-  let n3 = resultAt(ruv + vec2f(0.0, d.y));
-  let n4 = resultAt(ruv - vec2f(0.0, d.y));
-  let n5 = resultAt(ruv + d);
-  let n6 = resultAt(ruv - d);
-  let n7 = resultAt(ruv + vec2f(d.x, -d.y));
-  let n8 = resultAt(ruv + vec2f(-d.x, d.y));
-  let lo = min(min(min(color, n1), min(n2, n3)), min(min(n4, n5), min(n6, min(n7, n8))));
-  let hi = max(max(max(color, n1), max(n2, n3)), max(max(n4, n5), max(n6, max(n7, n8))));
-  let weight = m.y * hvalid * history.a;
-  fragmentOutputs.color = vec4f(select(color, mix(color, clamp(history.rgb, lo, hi), weight), weight > 0.0), valid);
+  var out = vec4f(color, valid);
+  if (m.y > 0.0) {
+    let hclip = uniforms.toHistoryClip * p;
+    let huv = select(input.vUV, hclip.xy / hclip.w * 0.5 + 0.5, m.z > 0.5);
+    let history = textureSampleLevel(historySampler, historySamplerSampler, huv, 0.0);
+    let weight = m.y * history.a * select(1.0, insideOf(hclip, huv, uniforms.historySize.xy), m.z > 0.5);
+    let d = 1.0 / s.zw;
+    let n1 = resultAt(ruv + vec2f(d.x, 0.0));
+    let n2 = resultAt(ruv - vec2f(d.x, 0.0));
+    let n3 = resultAt(ruv + vec2f(0.0, d.y));
+    let n4 = resultAt(ruv - vec2f(0.0, d.y));
+    let lo = min(min(color, n1), min(min(n2, n3), n4));
+    let hi = max(max(color, n1), max(max(n2, n3), n4));
+    out = vec4f(mix(color, clamp(history.rgb, lo, hi), weight), valid);
+  }
+  fragmentOutputs.color = out;
 }
 `;
