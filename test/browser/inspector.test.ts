@@ -242,6 +242,30 @@ describe.each([
         expect(demo.errors).toEqual([]);
     });
 
+    test("the temporal controls and the adaptive target act on the handle; the frame figures show the result's age", async () => {
+        const page = demo.page;
+        const temporal = () => page.evaluate(() => (window as any).demo.stylization.temporal);
+        expect(await temporal()).toEqual({ reproject: true, history: 0 });
+        await control(page, "reproject").uncheck();
+        expect(await temporal()).toEqual({ reproject: false, history: 0 });
+        await control(page, "reproject").check();
+        await control(page, "history").fill("0.8");
+        expect(await temporal()).toEqual({ reproject: true, history: 0.8 });
+        await control(page, "history").fill("0");
+        await control(page, "targetFps").fill("30");
+        await control(page, "targetFps").press("Enter");
+        expect(await page.evaluate(() => (window as any).demo.stylization.targetFps)).toBe(30);
+        await page.locator('[data-figure="adaptive"]').filter({ hasText: "30 fps" }).waitFor({ timeout: 5000 });
+        await control(page, "targetFps").fill("0");
+        await control(page, "targetFps").press("Enter");
+        expect(await page.evaluate(() => (window as any).demo.stylization.stats.adaptive)).toBeUndefined();
+        await page
+            .locator('[data-figure="result age"] b')
+            .filter({ hasText: /^\d+ frames$/ })
+            .waitFor({ timeout: 5000 });
+        expect(demo.errors).toEqual([]);
+    });
+
     test("the statistics shown match values computed here from the same tensors; frame figures are live", async () => {
         const page = demo.page;
         // [-1,1] in, [0,1] declared out: the identity's negative outputs fall outside the declared range.

@@ -7,7 +7,7 @@
  * screen, and must come from the current frame).
  */
 import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
-import { maxAbsDiff, screenPixels, stylizeWith, waitForFrames } from "./pageTools";
+import { maxAbsDiff, readTensors, screenPixels, stylizeWith, waitForFrames, waitForStylizedFrames } from "./pageTools";
 
 const Size = 64;
 
@@ -194,5 +194,62 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), before, true)).toBe(0);
         await moveCamera(-8);
         expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), before, true)).toBe(0);
+    });
+});
+
+describe("adaptive resolution (WebGL2 engine, wasm)", () => {
+    test("a frame rate the loop cannot hold lowers the inference height step by step; one it beats raises it back", async () => {
+        const demo = await openDemo(session, {
+            engine: "webgl",
+            ep: "wasm",
+            scene: "test",
+            size: `${Size}x${Size}`,
+            height: "128",
+            hud: "0",
+            model: "test/models/identity.onnx",
+        });
+        const page = demo.page;
+        /** Waits until stats.adaptive.height is `height`, collecting the heights it passes through. */
+        const heightsUntil = (height: number) =>
+            page.evaluate(
+                (height) =>
+                    new Promise<{ heights: number[]; reason: string; inferenceHeight: number }>((resolve, reject) => {
+                        const st = (window as any).demo.stylization;
+                        const heights: number[] = [];
+                        const give = Date.now() + 30_000;
+                        const check = () => {
+                            const adaptive = st.stats.adaptive;
+                            if (heights[heights.length - 1] !== adaptive.height) {
+                                heights.push(adaptive.height);
+                            }
+                            if (adaptive.height === height) {
+                                resolve({ heights, reason: adaptive.reason, inferenceHeight: st.stats.inferenceHeight });
+                            } else if (Date.now() > give) {
+                                reject(new Error(`adaptive height stuck: ${JSON.stringify(adaptive)}`));
+                            } else {
+                                setTimeout(check, 50);
+                            }
+                        };
+                        check();
+                    }),
+                height
+            );
+        await page.evaluate(() => ((window as any).demo.stylization.targetFps = 1000));
+        const down = await heightsUntil(64);
+        expect(down.heights).toEqual([128, 104, 80, 64]);
+        expect(down.reason).toBe("lowered");
+        expect(down.inferenceHeight).toBe(64);
+        await waitForStylizedFrames(page, 2);
+        expect((await readTensors(page)).input.length).toBe(3 * 64 * 64); // the pipeline runs at the chosen size
+
+        await page.evaluate(() => ((window as any).demo.stylization.targetFps = 1)); // goes on from 64
+        const up = await heightsUntil(128);
+        expect(up.heights).toEqual([64, 80, 104, 128]);
+        expect(up.reason).toBe("raised");
+
+        await page.evaluate(() => ((window as any).demo.stylization.targetFps = 0));
+        expect(await page.evaluate(() => (window as any).demo.stylization.stats.adaptive)).toBeUndefined();
+        expect(demo.errors).toEqual([]);
+        await page.close();
     });
 });

@@ -34,9 +34,11 @@ export class AdaptiveHeight {
         public readonly targetFps: number,
         /** Bounds of the height, in pixels. */
         public readonly minHeight: number,
-        public readonly maxHeight: number
+        public readonly maxHeight: number,
+        /** Where to start (a new target keeps the height chosen so far). @defaultValue `maxHeight` */
+        start = maxHeight
     ) {
-        this._height = maxHeight;
+        this._height = Math.min(maxHeight, Math.max(minHeight, start));
     }
 
     public get height(): number {

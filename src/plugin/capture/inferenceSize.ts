@@ -106,7 +106,8 @@ export class InferenceSizing {
 
     private _adapt(targetFps: number): void {
         const min = Math.min(this._minTargetHeight, this._targetHeight);
-        this._adaptive = targetFps > 0 ? new AdaptiveHeight(targetFps, min, this._targetHeight) : undefined;
+        const start = this._adaptive?.height; // a new target or new bounds go on from the height chosen so far
+        this._adaptive = targetFps > 0 ? new AdaptiveHeight(targetFps, min, this._targetHeight, start) : undefined;
     }
 
     /** The adaptive height's state, when a target frame rate is set. */

@@ -41,6 +41,12 @@ describe("AdaptiveHeight", () => {
         expect(adaptive.state).toMatchObject({ height: 360, reason: "at the maximum" });
     });
 
+    test("a new target starts from the height given, within the bounds", () => {
+        expect(new AdaptiveHeight(30, 64, 360, 144).height).toBe(144);
+        expect(new AdaptiveHeight(30, 64, 360, 8).height).toBe(64);
+        expect(new AdaptiveHeight(30, 64, 360, 999).height).toBe(360);
+    });
+
     test("a bound at the same value as the other pins the height", () => {
         const adaptive = new AdaptiveHeight(30, 128, 128);
         expect(run(adaptive, 5, 5)).toEqual([]);
