@@ -222,6 +222,7 @@ export class TemporalFilter {
         if (map && targets.includes(map)) {
             targets.splice(targets.indexOf(map), 1);
         }
+        map?.dispose(); // DepthRenderer.dispose frees its map only when the scene's enableDepthRenderer made it
         this._depth?.dispose();
         this._copy?.dispose();
         this._pass?.dispose();
