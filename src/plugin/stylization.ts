@@ -68,7 +68,16 @@ export class Stylization extends CompositeControls {
     ) {
         super(
             new StylizationPostProcess("stylization", options.camera),
-            new TemporalFilter(scene, options.camera, options.temporal, () => this._shownResult())
+            new TemporalFilter(
+                scene,
+                options.camera,
+                options.temporal,
+                () => this._shownResult(),
+                (error) =>
+                    this._reportError(
+                        asStylizationError(error, (message, cause) => new InferenceError(`temporal pass failed, turned off: ${message}`, { cause }))
+                    )
+            )
         );
         this.camera = options.camera;
         this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight, options.targetFps, options.minTargetHeight);
@@ -93,7 +102,9 @@ export class Stylization extends CompositeControls {
             engine.onContextLostObservable.add(guarded(() => this._onDeviceLost(), report)),
             engine.onContextRestoredObservable.add(guarded(() => this._onDeviceRestored(), report)),
             // The adaptive height counts only frames rendered while stylizing.
-            scene.onAfterRenderObservable.add(() => this._session && this._pipeline.state.capturing && this._sizing.frame(engine.getDeltaTime())),
+            scene.onAfterRenderObservable.add(
+                guarded(() => this._session && this._pipeline.state.capturing && this._sizing.frame(engine.getDeltaTime()), report)
+            ),
         ];
     }
 
@@ -128,8 +139,12 @@ export class Stylization extends CompositeControls {
 
     /** The result the composite shows, for the temporal pass (which runs before the composite, in the same frame). */
     private _shownResult(): ShownResult | undefined {
-        const texture = this._pipeline.texture;
-        return this._enabled && texture && this._pipeline.phase !== "stopped" ? { texture, frameId: this._pipeline.shownFrameId } : undefined;
+        try {
+            const texture = this._pipeline.texture;
+            return this._enabled && texture && this._pipeline.phase !== "stopped" ? { texture, frameId: this._pipeline.shownFrameId } : undefined;
+        } catch {
+            return undefined; // the composite reads the same result and reports the failure (as the composite stage)
+        }
     }
 
     private _onDeviceRestored(): void {

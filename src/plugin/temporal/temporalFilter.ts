@@ -36,6 +36,42 @@ export interface ShownResult {
 /** Records kept beyond the shown one: the captures in flight (the readback lanes hold at most four). */
 const MaxRecords = 8;
 
+/** The GPU objects a filter needs; see {@link idleKits}. */
+interface Kit {
+    depth: DepthRenderer;
+    copy: DepthCopy;
+    pass: TemporalPass;
+}
+
+/**
+ * Kits kept for reuse, per camera. Babylon's WebGPU engine never frees an effect's leftover uniform buffer when the
+ * effect goes (as for the composite: see stylizationPostProcess.ts), so a kit outlives its filter and serves the next
+ * one on the camera; the camera's disposal frees it.
+ */
+const idleKits = new WeakMap<Camera, Kit>();
+
+function acquireKit(scene: Scene, camera: Camera): Kit {
+    const idle = idleKits.get(camera);
+    if (idle) {
+        idleKits.delete(camera);
+        return idle;
+    }
+    const engine = scene.getEngine();
+    // Camera-space z in a float target, nearest sampling: depths are compared, never blended.
+    const depth = new DepthRenderer(scene, Constants.TEXTURETYPE_FLOAT, camera, false, Constants.TEXTURE_NEAREST_SAMPLINGMODE, true, "stylizeDepth");
+    const kit = { depth, copy: new DepthCopy(engine), pass: new TemporalPass(engine) };
+    camera.onDisposeObservable.addOnce(() => {
+        if (idleKits.get(camera) === kit) {
+            idleKits.delete(camera);
+        }
+        depth.getDepthMap().dispose(); // DepthRenderer.dispose frees its map only when the scene's enableDepthRenderer made it
+        depth.dispose();
+        kit.copy.dispose();
+        kit.pass.dispose();
+    });
+    return kit;
+}
+
 export class TemporalFilter {
     private _reproject: boolean;
     private _history: number;
@@ -56,7 +92,9 @@ export class TemporalFilter {
         private readonly _camera: Camera,
         settings: Required<TemporalOptions>,
         /** The result the composite would show now, if any. */
-        private readonly _shown: () => ShownResult | undefined
+        private readonly _shown: () => ShownResult | undefined,
+        /** A failure inside a frame: the filter turns itself off (the scene keeps rendering) and reports it here. */
+        private readonly _onError: (error: unknown) => void
     ) {
         this._reproject = settings.reproject;
         this._history = settings.history;
@@ -66,7 +104,7 @@ export class TemporalFilter {
             _scene.onAfterRenderTargetsRenderObservable.add(() => {
                 if (this._cameraRendering) {
                     this._cameraRendering = false;
-                    this._run();
+                    this._guard(() => this._run());
                 }
             }),
         ];
@@ -87,27 +125,32 @@ export class TemporalFilter {
             return;
         }
         if (needed) {
-            const engine = this._scene.getEngine();
-            // Camera-space z in a float target, nearest sampling: depths are compared, never blended.
-            this._depth = new DepthRenderer(
-                this._scene,
-                Constants.TEXTURETYPE_FLOAT,
-                this._camera,
-                false,
-                Constants.TEXTURE_NEAREST_SAMPLINGMODE,
-                true,
-                "stylizeDepth"
-            );
-            this._camera.customRenderTargets.push(this._depth.getDepthMap());
-            this._copy = new DepthCopy(engine);
-            this._pass = new TemporalPass(engine);
+            const kit = acquireKit(this._scene, this._camera);
+            [this._depth, this._copy, this._pass] = [kit.depth, kit.copy, kit.pass];
+            this._camera.customRenderTargets.push(kit.depth.getDepthMap());
         } else {
             this._release();
         }
     }
 
+    /** Runs frame work; a throw (never into Babylon's loop) turns the filter off and is reported. */
+    private _guard(work: () => void): void {
+        try {
+            work();
+        } catch (error) {
+            this._reproject = false;
+            this._history = 0;
+            this._release();
+            this._onError(error);
+        }
+    }
+
     /** Keeps the camera and the depth of the frame captured now (called in the frame's onAfterRender). */
     public record(frameId: number): void {
+        this._guard(() => this._record(frameId));
+    }
+
+    private _record(frameId: number): void {
         const depth = this._depth?.getDepthMap();
         const source = depth?.getInternalTexture();
         if (!depth || !source || !this._copy?.isReady()) {
@@ -156,11 +199,14 @@ export class TemporalFilter {
 
     /** Runs the pass for the frame being drawn (once this camera's render targets are done), when a result shows. */
     private _run(): void {
+        if (!this._pass) {
+            return; // off
+        }
         const shown = this._shown();
         const currentDepth = this._depth?.getDepthMap().getInternalTexture();
         const engine = this._scene.getEngine();
         const frameId = engine.frameId;
-        if (!shown || !currentDepth || !this._pass?.isReady()) {
+        if (!shown || !currentDepth || !this._pass.isReady()) {
             this._last = shown ? this._last : undefined; // no result: the history ends
             return;
         }
@@ -222,10 +268,18 @@ export class TemporalFilter {
         if (map && targets.includes(map)) {
             targets.splice(targets.indexOf(map), 1);
         }
-        map?.dispose(); // DepthRenderer.dispose frees its map only when the scene's enableDepthRenderer made it
-        this._depth?.dispose();
-        this._copy?.dispose();
-        this._pass?.dispose();
+        if (this._depth && this._copy && this._pass) {
+            if (idleKits.has(this._camera)) {
+                // One idle kit per camera is enough (two filters overlapped on it): this one goes.
+                this._depth.getDepthMap().dispose();
+                this._depth.dispose();
+                this._copy.dispose();
+                this._pass.dispose();
+            } else {
+                this._pass.releaseTargets();
+                idleKits.set(this._camera, { depth: this._depth, copy: this._copy, pass: this._pass });
+            }
+        }
         this._depth = this._copy = this._pass = undefined;
         this._last = this._output = undefined;
     }

@@ -114,9 +114,14 @@ export class TemporalPass {
         );
     }
 
-    public dispose(): void {
+    /** Frees the two targets (the next run makes them again): the pass waits, idle, for another filter. */
+    public releaseTargets(): void {
         this._targets.forEach((target) => target.dispose());
         this._targets = [];
+    }
+
+    public dispose(): void {
+        this.releaseTargets();
         this._wrapper.dispose();
         this._renderer.dispose();
     }
