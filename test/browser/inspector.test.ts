@@ -242,7 +242,7 @@ describe.each([
         expect(demo.errors).toEqual([]);
     });
 
-    test("the temporal controls and the adaptive target act on the handle; the frame figures show the result's age", async () => {
+    test("the temporal controls and the adaptive target act on the handle; the frame figures show the result's age and the valid history", async () => {
         const page = demo.page;
         const temporal = () => page.evaluate(() => (window as any).demo.stylization.temporal);
         expect(await temporal()).toEqual({ reproject: true, history: 0 });
@@ -251,6 +251,8 @@ describe.each([
         await control(page, "reproject").check();
         await control(page, "history").fill("0.8");
         expect(await temporal()).toEqual({ reproject: true, history: 0.8 });
+        // The stabilizer runs the temporal pass every frame; an unmoved camera carries the whole frame over.
+        await page.locator('[data-figure="valid history"] b').filter({ hasText: "100%" }).waitFor({ timeout: 5000 });
         await control(page, "history").fill("0");
         await control(page, "targetFps").fill("30");
         await control(page, "targetFps").press("Enter");

@@ -143,6 +143,10 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
             expect(counts.current).toBeGreaterThan(300); // the strip behind the quad, and the uncovered right edge
             // The stylized image is not the original anywhere in the test: the check above could not pass by accident.
             expect(maxAbsDiff(before, current, true)).toBeGreaterThan(50);
+            // The panel's "valid history": the share the CPU expects, within the soft edges' half pixel on each border.
+            const validShare = await demo.page.evaluate(() => (window as any).demo.stylization.readTemporalValidShare());
+            const expectedShare = source.filter((s) => s >= 0).length / (Size * Size);
+            expect(Math.abs(validShare - expectedShare)).toBeLessThan(0.03);
             await moveCamera(-shift);
             await demo.page.evaluate(() => ((window as any).demo.stylization.temporal = { history: 0 }));
         }
@@ -194,6 +198,62 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), before, true)).toBe(0);
         await moveCamera(-8);
         expect(maxAbsDiff(await screenPixels(demo.page, Size, Size), before, true)).toBe(0);
+    });
+
+    test("an object that moves by itself carries its stylized pixels along (the geometry pass's velocity, chained)", async () => {
+        await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[-1,1]" }); // a fresh capture: its chain starts
+        const steps = 6;
+        // The quad moves right one pixel per rendered frame (1/64 at its distance), six times; the loop stops right after.
+        await demo.page.evaluate(
+            (steps) =>
+                new Promise<void>((resolve) => {
+                    const { scene, engine } = (window as any).demo;
+                    const quad = scene.getMeshByName("near");
+                    let moved = 0;
+                    const move = scene.onBeforeRenderObservable.add(() => ((quad.position.x += 1 / 64), moved++));
+                    const stop = scene.onAfterRenderObservable.add(() => {
+                        if (moved === steps) {
+                            scene.onBeforeRenderObservable.remove(move);
+                            scene.onAfterRenderObservable.remove(stop);
+                            engine.stopRenderLoop();
+                            resolve();
+                        }
+                    });
+                }),
+            steps
+        );
+        await demo.page.waitForTimeout(200); // presented
+        const shown = await screenPixels(demo.page, Size, Size);
+        await demo.page.evaluate(() => {
+            const { scene, engine } = (window as any).demo;
+            engine.runRenderLoop(() => scene.render());
+            scene.getMeshByName("near").position.x -= 6 / 64;
+        });
+        await waitForFrames(demo.page, 3);
+        const stylizedQuad = Array.from(before.subarray((16 * Size + 16) * 4, (16 * Size + 16) * 4 + 3));
+        let [worstQuad, worstPlane] = [0, 0];
+        for (let y = 0; y < Size; y++) {
+            for (let x = 0; x < Size; x++) {
+                const i = (y * Size + x) * 4;
+                if (y >= 10 && y < 22 && x >= 16 && x < 28) {
+                    // Inside the quad where it is now; without its motion, x >= 24 would show the original magenta.
+                    worstQuad = Math.max(worstQuad, ...[0, 1, 2].map((c) => Math.abs(shown[i + c] - stylizedQuad[c])));
+                } else if (y < 6 || y >= 26 || x >= 32) {
+                    worstPlane = Math.max(worstPlane, ...[0, 1, 2].map((c) => Math.abs(shown[i + c] - before[i + c])));
+                }
+            }
+        }
+        expect(worstQuad).toBeLessThanOrEqual(1);
+        expect(worstPlane).toBeLessThanOrEqual(1); // the static plane away from the quad stays as it was
+        // Jumped back six pixels in one frame: the chain's sum returns to 0 and the quad shows stylized where it started.
+        const back = await screenPixels(demo.page, Size, Size);
+        let worstBack = 0;
+        for (let y = 10; y < 22; y++) {
+            for (let x = 10; x < 22; x++) {
+                worstBack = Math.max(worstBack, ...[0, 1, 2].map((c) => Math.abs(back[(y * Size + x) * 4 + c] - stylizedQuad[c])));
+            }
+        }
+        expect(worstBack).toBeLessThanOrEqual(1);
     });
 });
 

@@ -9,7 +9,7 @@ import { WebGlPreprocess } from "../preprocess/webglPreprocess.js";
 import type { FrameCapture } from "./frameCapture.js";
 
 /** Polls a fence once per macrotask until the GPU has passed it; resolves false if the context was lost. */
-function waitForFence(gl: WebGL2RenderingContext, sync: WebGLSync): Promise<boolean> {
+export function waitForFence(gl: WebGL2RenderingContext, sync: WebGLSync): Promise<boolean> {
     return new Promise((resolve) => {
         const poll = () => {
             if (gl.isContextLost()) {

@@ -43,6 +43,15 @@ export abstract class CompositeControls {
         this._temporal.settings = checkTemporal(value, this._temporal.settings);
     }
 
+    /**
+     * The share (0..1) of the last frame where the stylized image could follow the camera; the rest shows the original
+     * frame (surfaces hidden or off-screen when the result was captured). Undefined while the temporal pass is idle.
+     * Reads the GPU back asynchronously: for inspection, not for every frame.
+     */
+    public readTemporalValidShare(): Promise<number | undefined> {
+        return this._temporal.readValidShare();
+    }
+
     /** The composite post process (for ordering with other post processes or the Babylon Inspector). */
     public get postProcess(): StylizationPostProcess {
         return this._postProcess;

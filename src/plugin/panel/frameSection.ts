@@ -16,6 +16,9 @@ export class FrameSection {
     public readonly element: HTMLElement;
     private readonly _figures = el("div", { class: "figures", "data-field": "figures" });
     private readonly _bars = el("div", { class: "bars", "data-field": "stages" });
+    /** The temporal pass's valid share, read back at most once a second (see Stylization.readTemporalValidShare). */
+    private _validShare: number | undefined;
+    private _validShareRead = -Infinity;
 
     /** `badge` is the title bar's provider badge, refreshed with the figures. */
     public constructor(
@@ -25,7 +28,21 @@ export class FrameSection {
         this.element = section("Frame", "frame", true, this._figures, this._bars);
     }
 
+    private _readValidShare(): void {
+        const now = performance.now();
+        if (now - this._validShareRead < 1000) {
+            return;
+        }
+        this._validShareRead = Infinity; // one read in flight
+        this._stylization
+            .readTemporalValidShare()
+            .then((share) => (this._validShare = share))
+            .catch(() => (this._validShare = undefined))
+            .finally(() => (this._validShareRead = performance.now()));
+    }
+
     public refresh(stats: StylizationStats): void {
+        this._readValidShare();
         const engine = this._stylization.scene.getEngine();
         const fps = engine.getFps();
         this._badge.textContent = stats.executionProvider
@@ -40,6 +57,7 @@ export class FrameSection {
                 ["avg ms", stats.averageInferenceMs.toFixed(0)],
                 ["size", `${stats.inferenceWidth}x${stats.inferenceHeight}`],
                 ["result age", stats.resultFrameId < 0 ? "–" : `${engine.frameId - stats.resultFrameId} frames`],
+                ["valid history", this._validShare === undefined ? "–" : `${(100 * this._validShare).toFixed(0)}%`],
                 ...(stats.adaptive
                     ? [
                           [

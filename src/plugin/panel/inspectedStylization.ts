@@ -46,6 +46,7 @@ export interface InspectedStylization {
     targetFps: number;
     get temporal(): Readonly<Required<TemporalOptions>>;
     set temporal(value: TemporalOptions);
+    readTemporalValidShare(): Promise<number | undefined>;
 
     setModel(source: ModelSource, options?: SetModelOptions): Promise<void>;
     readInputTensor(): Promise<Float32Array>;

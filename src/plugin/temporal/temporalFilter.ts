@@ -1,24 +1,24 @@
 /**
- * How the shown result follows the camera and stays stable over time. A depth pass renders the camera's view-space
- * depth each frame; at every capture the depth is copied aside with the camera's matrices, so when that capture's
- * result is shown the temporal pass (temporalPass.ts) knows where each surface was then: it warps the result to the
- * current camera (reprojection) and blends it with the last frame's output warped the same way (the stabilizer). It
- * runs once per frame, after the camera's render targets and before its post processes; the composite then shows its
- * output instead of the result as captured.
- * Only the camera's motion is followed: objects that move by themselves are drawn where the result saw them.
+ * How the shown result follows the camera and stays stable over time. A geometry pass (geometryPass.ts) renders the
+ * camera's view-space depth and screen motion each frame; at every capture the depth is copied aside with the camera's
+ * matrices, so when that capture's result is shown the temporal pass (temporalPass.ts) knows where each surface was
+ * then: it warps the result to the current camera (reprojection) and blends it with the last frame's output warped the
+ * same way (the stabilizer). Objects that move by themselves are followed too, from their last frame's motion (see
+ * temporalShaders.ts). It runs once per frame, after the camera's render targets and before its post processes; the
+ * composite then shows its output instead of the result as captured.
  */
 import type { Scene } from "@babylonjs/core/scene.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import type { Observer } from "@babylonjs/core/Misc/observable.js";
-import { Constants } from "@babylonjs/core/Engines/constants.js";
 import { Matrix } from "@babylonjs/core/Maths/math.vector.pure.js";
-import { DepthRenderer } from "@babylonjs/core/Rendering/depthRenderer.pure.js";
 import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { RenderTargetWrapper } from "@babylonjs/core/Engines/renderTargetWrapper.js";
 import type { TemporalOptions } from "../options.js";
-import { DepthCopy } from "./depthCopy.js";
-import { TemporalPass, type TemporalInput } from "./temporalPass.js";
+import type { ChainStep } from "./motionChains.js";
+import { acquireKit, releaseKit, type TemporalKit } from "./temporalKit.js";
+import type { TemporalInput } from "./temporalPass.js";
+import { readValidShare } from "./validShare.js";
 
 /** The camera and depth of one captured frame. */
 interface CaptureRecord {
@@ -36,56 +36,28 @@ export interface ShownResult {
 /** Records kept beyond the shown one: the captures in flight (the readback lanes hold at most four). */
 const MaxRecords = 8;
 
-/** The GPU objects a filter needs; see {@link idleKits}. */
-interface Kit {
-    depth: DepthRenderer;
-    copy: DepthCopy;
-    pass: TemporalPass;
-}
-
-/**
- * Kits kept for reuse, per camera. Babylon's WebGPU engine never frees an effect's leftover uniform buffer when the
- * effect goes (as for the composite: see stylizationPostProcess.ts), so a kit outlives its filter and serves the next
- * one on the camera; the camera's disposal frees it.
- */
-const idleKits = new WeakMap<Camera, Kit>();
-
-function acquireKit(scene: Scene, camera: Camera): Kit {
-    const idle = idleKits.get(camera);
-    if (idle) {
-        idleKits.delete(camera);
-        return idle;
-    }
-    const engine = scene.getEngine();
-    // Camera-space z in a float target, nearest sampling: depths are compared, never blended.
-    const depth = new DepthRenderer(scene, Constants.TEXTURETYPE_FLOAT, camera, false, Constants.TEXTURE_NEAREST_SAMPLINGMODE, true, "stylizeDepth");
-    const kit = { depth, copy: new DepthCopy(engine), pass: new TemporalPass(engine) };
-    camera.onDisposeObservable.addOnce(() => {
-        if (idleKits.get(camera) === kit) {
-            idleKits.delete(camera);
-        }
-        depth.getDepthMap().dispose(); // DepthRenderer.dispose frees its map only when the scene's enableDepthRenderer made it
-        depth.dispose();
-        kit.copy.dispose();
-        kit.pass.dispose();
-    });
-    return kit;
-}
-
 export class TemporalFilter {
     private _reproject: boolean;
     private _history: number;
-    private _depth: DepthRenderer | undefined;
-    private _copy: DepthCopy | undefined;
-    private _pass: TemporalPass | undefined;
+    private _kit: TemporalKit | undefined;
     private readonly _records = new Map<number, CaptureRecord>();
     /** The last frame the pass ran in, with its camera: the history's. */
     private _last: { frameId: number; view: Matrix; viewProjection: Matrix } | undefined;
+    /** The camera of the last frame (pass or not), for objects' own motion; the frame the kit started in. */
+    private readonly _lastCamera = { frameId: -1, viewProjection: new Matrix() };
+    private _since = 0;
     private _output: { frameId: number; texture: InternalTexture } | undefined;
     private readonly _observers: Array<Observer<Scene> | Observer<Camera>>;
     /** Set when this camera starts rendering: the scene also notifies onAfterRenderTargetsRender before any camera. */
     private _cameraRendering = false;
-    private readonly _m = { inverseView: new Matrix(), inverseProjection: new Matrix(), clip: new Matrix(), view: new Matrix(), history: new Matrix() };
+    private readonly _m = {
+        inverseView: new Matrix(),
+        inverseProjection: new Matrix(),
+        clip: new Matrix(),
+        view: new Matrix(),
+        history: new Matrix(),
+        last: new Matrix(),
+    };
 
     public constructor(
         private readonly _scene: Scene,
@@ -118,16 +90,16 @@ export class TemporalFilter {
         this._update();
     }
 
-    /** The depth pass runs only while something needs it; turned off, everything it kept goes. */
+    /** The geometry pass runs only while something needs it; turned off, everything it kept goes. */
     private _update(): void {
         const needed = this._reproject || this._history > 0;
-        if (needed === !!this._depth) {
+        if (needed === !!this._kit) {
             return;
         }
         if (needed) {
-            const kit = acquireKit(this._scene, this._camera);
-            [this._depth, this._copy, this._pass] = [kit.depth, kit.copy, kit.pass];
-            this._camera.customRenderTargets.push(kit.depth.getDepthMap());
+            const kit = (this._kit = acquireKit(this._scene, this._camera));
+            this._since = this._scene.getEngine().frameId;
+            this._camera.customRenderTargets.push(kit.geometry.target);
         } else {
             this._release();
         }
@@ -151,18 +123,19 @@ export class TemporalFilter {
     }
 
     private _record(frameId: number): void {
-        const depth = this._depth?.getDepthMap();
-        const source = depth?.getInternalTexture();
-        if (!depth || !source || !this._copy?.isReady()) {
+        const kit = this._kit;
+        const source = kit?.geometry.depth;
+        if (!kit || !source || !kit.copy.isReady()) {
             return; // off, or the copy shader is still compiling
         }
         const engine = this._scene.getEngine();
         const [width, height] = [engine.getRenderWidth(), engine.getRenderHeight()];
         if (source.width !== width || source.height !== height) {
-            depth.resize({ width, height }); // the canvas changed: this frame's depth is stale, the next one is right
+            kit.geometry.resize(width, height); // the canvas changed: this frame's depth is stale, the next one is right
             return;
         }
-        const target = this._copy.copy(source, this._reuse(frameId, width, height));
+        const target = kit.copy.copy(source, this._reuse(frameId, width, height));
+        kit.chains.start(frameId, width, height);
         const camera = this._camera;
         this._records.set(frameId, { view: camera.getViewMatrix().clone(), viewProjection: camera.getTransformationMatrix().clone(), depth: target });
     }
@@ -184,6 +157,7 @@ export class TemporalFilter {
     }
 
     private _drop(which: (frameId: number) => boolean): void {
+        this._kit?.chains.drop(which);
         for (const [id, record] of this._records) {
             if (which(id)) {
                 record.depth.dispose();
@@ -197,16 +171,61 @@ export class TemporalFilter {
         return this._output?.frameId === frameId ? this._output.texture : undefined;
     }
 
+    /**
+     * The share of the last frame where the stylized image could be carried to the camera (see validShare.ts);
+     * undefined when the pass did not run in the last two frames (off, no result, or nothing to warp: all of it is valid).
+     */
+    public async readValidShare(): Promise<number | undefined> {
+        const target = this._kit?.pass.lastTarget;
+        if (!target || !this._output || this._output.frameId < this._scene.getEngine().frameId - 2) {
+            return undefined;
+        }
+        return (await readValidShare(this._scene.getEngine(), target)) ?? undefined;
+    }
+
     /** Runs the pass for the frame being drawn (once this camera's render targets are done), when a result shows. */
     private _run(): void {
-        if (!this._pass) {
+        const kit = this._kit;
+        if (!kit) {
             return; // off
         }
+        const frameId = this._scene.getEngine().frameId;
+        const camera = this._camera;
+        const m = this._m;
+        camera.getViewMatrix().invertToRef(m.inverseView);
+        camera.getProjectionMatrix().invertToRef(m.inverseProjection);
+        const step = this._motionStep(kit, frameId);
+        if (step && kit.chains.isReady()) {
+            kit.chains.advance(step);
+        } else {
+            kit.chains.drop(() => true);
+        }
+        this._runPass(kit, step);
+        this._lastCamera.frameId = frameId;
+        this._lastCamera.viewProjection.copyFrom(camera.getTransformationMatrix());
+    }
+
+    /**
+     * This frame's geometry and camera for objects' own motion, when it can be followed: the geometry pass's velocity
+     * spans one frame, so it needs last frame's camera, and two frames of the pass (before, meshes have no last matrices).
+     */
+    private _motionStep(kit: TemporalKit, frameId: number): ChainStep | undefined {
+        const [depth, velocity] = [kit.geometry.depth, kit.geometry.velocity];
+        if (!this._reproject || !depth || !velocity || this._lastCamera.frameId !== frameId - 1 || frameId - this._since < 2) {
+            return undefined;
+        }
+        const m = this._m;
+        m.inverseView.multiplyToRef(this._lastCamera.viewProjection, m.last);
+        return { frameId, depth, velocity, inverseProjection: m.inverseProjection, toLastClip: m.last };
+    }
+
+    private _runPass(kit: TemporalKit, step: ChainStep | undefined): void {
         const shown = this._shown();
-        const currentDepth = this._depth?.getDepthMap().getInternalTexture();
+        const currentDepth = kit.geometry.depth;
         const engine = this._scene.getEngine();
         const frameId = engine.frameId;
-        if (!shown || !currentDepth || !this._pass.isReady()) {
+        const pass = kit.pass;
+        if (!shown || !currentDepth || !pass.isReady()) {
             this._last = shown ? this._last : undefined; // no result: the history ends
             return;
         }
@@ -214,25 +233,26 @@ export class TemporalFilter {
         const input = this._input(shown, currentDepth);
         if (!input.resultWarp && this._history === 0) {
             this._last = undefined;
-            return; // nothing to warp or blend: the composite shows the result as it is, bit for bit
+            return; // nothing to test, warp or blend: the composite shows the result as it is, bit for bit
+        }
+        if (step) {
+            input.motion = { velocity: step.velocity, toLastClip: step.toLastClip, chain: kit.chains.sumFor(shown.frameId, frameId) };
         }
         if (this._last?.frameId !== frameId - 1) {
             input.history = { weight: 0 }; // the last frame had no output: no history to blend
         }
-        const { output } = this._pass.render(input, engine.getRenderWidth(), engine.getRenderHeight());
+        const { output } = pass.render(input, engine.getRenderWidth(), engine.getRenderHeight());
         this._output = { frameId, texture: output };
         const camera = this._camera;
         this._last = { frameId, view: camera.getViewMatrix().clone(), viewProjection: camera.getTransformationMatrix().clone() };
     }
 
-    /** The pass's input: the result's warp when the camera moved since its capture, the history's since the last frame. */
+    /** The pass's input (motion aside): the result's depth test and warp, the history's warp since the last frame. */
     private _input(shown: ShownResult, currentDepth: InternalTexture): TemporalInput {
         const camera = this._camera;
         const view = camera.getViewMatrix();
         const viewProjection = camera.getTransformationMatrix();
         const m = this._m;
-        view.invertToRef(m.inverseView);
-        camera.getProjectionMatrix().invertToRef(m.inverseProjection);
         const far = camera.maxZ > 0 ? camera.maxZ : 1e5;
         const input: TemporalInput = {
             result: shown.texture,
@@ -243,7 +263,7 @@ export class TemporalFilter {
             history: { weight: this._history },
         };
         const record = this._records.get(shown.frameId);
-        if (this._reproject && record && !(view.equals(record.view) && viewProjection.equals(record.viewProjection))) {
+        if (this._reproject && record) {
             m.inverseView.multiplyToRef(record.viewProjection, m.clip);
             m.inverseView.multiplyToRef(record.view, m.view);
             input.resultWarp = {
@@ -251,6 +271,7 @@ export class TemporalFilter {
                 depthSize: { width: record.depth.width, height: record.depth.height },
                 toClip: m.clip,
                 toView: m.view,
+                moved: !(view.equals(record.view) && viewProjection.equals(record.viewProjection)),
             };
         }
         const last = this._last;
@@ -263,24 +284,15 @@ export class TemporalFilter {
 
     private _release(): void {
         this._drop(() => true);
-        const map = this._depth?.getDepthMap();
-        const targets = this._camera.customRenderTargets;
-        if (map && targets.includes(map)) {
-            targets.splice(targets.indexOf(map), 1);
-        }
-        if (this._depth && this._copy && this._pass) {
-            if (idleKits.has(this._camera)) {
-                // One idle kit per camera is enough (two filters overlapped on it): this one goes.
-                this._depth.getDepthMap().dispose();
-                this._depth.dispose();
-                this._copy.dispose();
-                this._pass.dispose();
-            } else {
-                this._pass.releaseTargets();
-                idleKits.set(this._camera, { depth: this._depth, copy: this._copy, pass: this._pass });
+        const kit = this._kit;
+        if (kit) {
+            const targets = this._camera.customRenderTargets;
+            if (targets.includes(kit.geometry.target)) {
+                targets.splice(targets.indexOf(kit.geometry.target), 1);
             }
+            releaseKit(this._camera, kit);
         }
-        this._depth = this._copy = this._pass = undefined;
+        this._kit = undefined;
         this._last = this._output = undefined;
     }
 

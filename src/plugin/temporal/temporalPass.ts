@@ -22,8 +22,16 @@ export interface TemporalInput {
     result: BaseTexture;
     resultSize: { width: number; height: number };
     currentDepth: InternalTexture;
-    /** Where the result was captured; undefined samples it where each pixel is. */
-    resultWarp?: { depth: InternalTexture; depthSize: { width: number; height: number }; toClip: Matrix; toView: Matrix };
+    /**
+     * Where the result was captured (its depth, and the current view to its clip and view space); `moved` false: the
+     * camera has not moved since, the result is sampled where each pixel is. Undefined: no depth test either.
+     */
+    resultWarp?: { depth: InternalTexture; depthSize: { width: number; height: number }; toClip: Matrix; toView: Matrix; moved: boolean };
+    /**
+     * Objects' own motion: this frame's velocity, the current view to the last frame's clip space, and the shown
+     * result's motion chain (its surfaces' own motion since the capture) when there is one.
+     */
+    motion?: { velocity: InternalTexture; toLastClip: Matrix; chain?: InternalTexture };
     inverseProjection: Matrix;
     backgroundZ: number;
     /** Weight of the history (0: none); `toClip` undefined takes it where each pixel is (camera unmoved). */
@@ -67,14 +75,23 @@ export class TemporalPass {
         effect._bindTexture("historySampler", history.texture!);
         effect._bindTexture("currentDepthSampler", input.currentDepth);
         effect._bindTexture("resultDepthSampler", warp?.depth ?? input.currentDepth);
-        effect.setFloat4("modes", warp ? 1 : 0, input.history.weight, input.history.toClip ? 1 : 0, input.backgroundZ);
+        effect._bindTexture("velocitySampler", input.motion?.velocity ?? input.currentDepth);
+        effect._bindTexture("chainSampler", input.motion?.chain ?? input.currentDepth);
+        effect.setFloat4("modes", warp ? (warp.moved ? 2 : 1) : 0, input.history.weight, input.history.toClip ? 1 : 0, input.backgroundZ);
         const depthSize = warp?.depthSize ?? { width: 1, height: 1 };
         effect.setFloat4("sizes", depthSize.width, depthSize.height, input.resultSize.width, input.resultSize.height);
         effect.setFloat4("historySize", history.width, history.height, 0, 0);
+        effect.setFloat4("motion", input.motion?.chain ? 1 : 0, input.motion ? 1 : 0, history.width, history.height);
+        effect.setMatrix("toLastClip", input.motion?.toLastClip ?? Matrix.IdentityReadOnly);
         effect.setMatrix("inverseProjection", input.inverseProjection);
         effect.setMatrix("toResultClip", warp?.toClip ?? Matrix.IdentityReadOnly);
         effect.setMatrix("toResultView", warp?.toView ?? Matrix.IdentityReadOnly);
         effect.setMatrix("toHistoryClip", input.history.toClip ?? Matrix.IdentityReadOnly);
+    }
+
+    /** The target written last (the output of the last run), if any. */
+    public get lastTarget(): RenderTargetWrapper | undefined {
+        return this._targets[this._last];
     }
 
     public isReady(): boolean {
