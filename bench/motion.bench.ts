@@ -7,7 +7,10 @@
  * reprojection off, on, and on with the stabilizer, and every displayed frame is kept. Figures (8-bit levels):
  * lag error mean|displayed_t - ideal_t|; warping error mean|S_t - warp(S_t-1)| over pixels visible in both frames
  * (input and ideal as references); flicker ratio; change where the input did not change; frame time of each setting.
- * Also the static check: a held frame with the stabilizer, consecutive displayed frames compared.
+ * Also the static check: a held frame with the stabilizer, consecutive displayed frames compared; and the seed's
+ * comparison: the same held frames stylized by a per-frame network of fast_neural_style's TransformerNet layout,
+ * trained by the recipe on the default model's targets (training/configs/oil-transformer.json), against the default
+ * few-shot generator's.
  *
  *   npm run bench:motion     (needs the demo built: npm run pretest or npm run build:demo; WebGPU needs Xvfb)
  *
@@ -19,6 +22,7 @@ import { PNG } from "pngjs";
 import type { Page } from "playwright-core";
 import { openDemo, type BrowserSession } from "../test/browser/chromium";
 import { median, runCases, writeJson, writeReport } from "./benchTools";
+import { ShippedModels } from "../src/demo-level/modelManifest";
 import { correspondence, sequenceFigures, type FrameTruth, type SequenceFigures } from "./motionMetrics";
 
 const Start = Number(process.env.MOTION_START ?? 600);
@@ -26,6 +30,8 @@ const Frames = Number(process.env.MOTION_FRAMES ?? 36);
 const [Width, Height] = [320, 240];
 const InferenceHeight = 128;
 const FrameMs = 40;
+/** The per-frame baseline compared with the default few-shot generator (MOTION_BASELINE=<url>, "" to skip). */
+const Baseline = process.env.MOTION_BASELINE ?? "models/oil-transformer.onnx";
 /** The frame of the segment shown side by side in the strip (mid-turn). */
 const StripFrame = Number(process.env.MOTION_STRIP ?? 18);
 
@@ -40,7 +46,7 @@ const Settings = [
 
 interface CaseResult {
     engine: string;
-    references: { input: SequenceFigures; ideal: SequenceFigures };
+    references: { input: SequenceFigures; ideal: SequenceFigures; baseline?: SequenceFigures };
     settings: Array<{ name: string; figures: SequenceFigures; frameMs: number; meanAge: number }>;
     /** A held frame with the stabilizer: consecutive displayed frames' largest difference (levels), once settled. */
     staticCheck: { change: number; settleSeconds: number };
@@ -124,6 +130,19 @@ async function groundTruth(page: Page): Promise<{ ideal: Uint8Array[]; inputs: U
     }
     await page.evaluate(() => (window as any).demo.scene.disableDepthRenderer());
     return { ideal, inputs, truths };
+}
+
+/** Every path frame of the segment held until stylized by the model at `url` (the demo's default model again after). */
+async function heldFrames(page: Page, url: string): Promise<Uint8Array[]> {
+    const setModel = (url: string) => page.evaluate((url) => (window as any).demo.stylization.setModel(url), url);
+    await setModel(url);
+    const frames: Uint8Array[] = [];
+    for (let t = 0; t <= Frames; t++) {
+        await holdUntilStylized(page, Start + t);
+        frames.push(await screenshot(page));
+    }
+    await setModel(ShippedModels[0].url);
+    return frames;
 }
 
 /** Plays the segment one path frame per rendered frame at 25 fps and keeps every displayed frame. */
@@ -241,6 +260,11 @@ async function benchCase(session: BrowserSession, c: (typeof Cases)[number]): Pr
         staticCheck: { change: NaN, settleSeconds: NaN },
         passCost: {},
     };
+    if (Baseline) {
+        const baseline = await heldFrames(page, Baseline);
+        result.references.baseline = sequenceFigures(baseline, truth.inputs, matches, baseline);
+        writeStrip(`motion-baseline-${c.engine}.png`, [truth.inputs, truth.ideal, baseline]);
+    }
     const strip = [truth.inputs, truth.ideal];
     for (const setting of Settings) {
         const played = await play(page, setting.temporal);
@@ -279,6 +303,9 @@ function report(results: CaseResult[]): string[] {
         const row = (name: string, s: SequenceFigures, ms = NaN, age = NaN) =>
             `| ${r.engine} | ${name} | ${f(s.lagError)} | ${f(s.warpingError)} | ${f(s.flickerRatio)} | ${f(s.changeWhereInputStill)} | ${f(s.changeMismatch)} | ${f(ms, 1)} | ${f(age, 1)} |`;
         lines.push(row("input (reference)", r.references.input), row("ideal stylized (no lag)", r.references.ideal));
+        if (r.references.baseline) {
+            lines.push(row("ideal, per-frame TransformerNet", r.references.baseline));
+        }
         for (const s of r.settings) {
             lines.push(row(s.name, s.figures, s.frameMs, s.meanAge));
         }
@@ -292,6 +319,22 @@ function report(results: CaseResult[]): string[] {
                 `static scene with the stabilizer 0.8, coming from another view: consecutive frames identical (largest change ${r.staticCheck.change}) ` +
                 `${f(r.staticCheck.settleSeconds, 1)} s after the hold`
         );
+    }
+    const compared = results.filter((r) => r.references.baseline);
+    if (compared.length) {
+        lines.push(
+            "",
+            `The seed's comparison, each path frame held until stylized (no temporal help): the default few-shot generator (0.5 MB) against ${Baseline} ` +
+                "(fast_neural_style's TransformerNet layout, 6.7 MB, trained by the recipe on the same targets). Ratios to the input's own figures:",
+            ""
+        );
+        for (const r of compared) {
+            const [input, fewshot, baseline] = [r.references.input, r.references.ideal, r.references.baseline!];
+            lines.push(
+                `- ${r.engine}: warping error ${f(fewshot.warpingError / input.warpingError)}x (few-shot) vs ${f(baseline.warpingError / input.warpingError)}x (TransformerNet); ` +
+                    `flicker ratio ${f(fewshot.flickerRatio)} vs ${f(baseline.flickerRatio)}; change where the input is still ${f(fewshot.changeWhereInputStill)} vs ${f(baseline.changeWhereInputStill)}`
+            );
+        }
     }
     lines.push("", "Cost of the temporal work (result frozen, no inference running; median frame ms while the path plays):", "");
     for (const r of results) {

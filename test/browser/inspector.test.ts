@@ -341,7 +341,7 @@ describe.each([
 });
 
 describe("webgl engine, wasm provider: settings are remembered and travel as JSON", () => {
-    test("a reload restores the contract chosen for the model and the display; export/import round-trips; a bad file changes nothing", async () => {
+    test("a reload restores the contract chosen for the model and the display (temporal settings included); export/import round-trips; a bad file changes nothing", async () => {
         const context = await session.browser.newContext({ viewport: Viewport });
         const page = await context.newPage();
         const errors: string[] = [];
@@ -357,6 +357,7 @@ describe("webgl engine, wasm provider: settings are remembered and travel as JSO
         await control(page, "channelOrder").selectOption("BGR");
         await page.locator('[data-view="split"]').click();
         await control(page, "blend").fill("0.5");
+        await control(page, "history").fill("0.5");
 
         await page.reload();
         await ready();
@@ -364,9 +365,9 @@ describe("webgl engine, wasm provider: settings are remembered and travel as JSO
         await openPanel(page);
         const restored = await page.evaluate(() => {
             const st = (window as any).demo.stylization;
-            return { order: st.preprocess.channelOrder, view: st.view, blend: st.blend };
+            return { order: st.preprocess.channelOrder, view: st.view, blend: st.blend, temporal: st.temporal };
         });
-        expect(restored).toEqual({ order: "BGR", view: "split", blend: 0.5 });
+        expect(restored).toEqual({ order: "BGR", view: "split", blend: 0.5, temporal: { reproject: true, history: 0.5 } });
 
         // Export through the button (a download), change things, import the file back.
         await page.locator('[data-section="settings"] summary').click();
@@ -377,7 +378,7 @@ describe("webgl engine, wasm provider: settings are remembered and travel as JSO
             version: 1,
             model: "identity.onnx",
             overrides: { channelOrder: "BGR" },
-            display: { view: "split", blend: 0.5 },
+            display: { view: "split", blend: 0.5, temporal: { reproject: true, history: 0.5 }, targetFps: 0 },
         });
         expect(exported.preprocess.channelOrder).toBe("BGR");
         await control(page, "resetPreprocess").click();

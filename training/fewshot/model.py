@@ -14,6 +14,13 @@ Shape, from input to output, with f = filters:
 
 Every conv except the head is followed by the chosen norm layer and a ReLU. Height and width must be multiples of 4
 (two stride-2 steps). The two lines that shrink the network are `filters` and `resnet_blocks`.
+
+`family: "transformer"` builds instead the per-frame network of fast_neural_style (Johnson et al.'s TransformerNet
+layout), the baseline the few-shot generator is compared with for flicker (issue "Motion"):
+    9x9 conv f0, 3x3 conv stride 2 f1, 3x3 conv stride 2 f2, resnet_blocks x residual block at f2,
+    nearest x2 + 3x3 conv f1, nearest x2 + 3x3 conv f0, 9x9 conv -> 3, Tanh
+with reflection padding, no skip connections, and `filters` = [f0, f1, f2] ([32, 64, 128] and 5 blocks in the
+original, instance norm). Tanh keeps the recipe's [-1,1] output contract where the original scaled to [0,255].
 """
 from __future__ import annotations
 
@@ -35,10 +42,14 @@ class GeneratorConfig:
     input_channels: int = 3
     smoothers: bool = True
     tanh: bool = True
+    family: str = "fewshot"  # "fewshot" | "transformer"
 
     def __post_init__(self) -> None:
-        if len(self.filters) != 6 or any(int(f) <= 0 for f in self.filters):
-            raise ValueError(f"filters must be 6 positive channel counts, got {self.filters}")
+        if self.family not in ("fewshot", "transformer"):
+            raise ValueError(f"family must be 'fewshot' or 'transformer', got {self.family!r}")
+        count = 6 if self.family == "fewshot" else 3
+        if len(self.filters) != count or any(int(f) <= 0 for f in self.filters):
+            raise ValueError(f"filters must be {count} positive channel counts for the {self.family} family, got {self.filters}")
         if self.norm not in ("batch", "instance", "none"):
             raise ValueError(f"norm must be 'batch', 'instance' or 'none', got {self.norm!r}")
         if self.resnet_blocks < 0:
@@ -163,11 +174,50 @@ class Generator(nn.Module):
         return self.fuse[2](norm(out + bias.view(1, -1, 1, 1)))
 
 
+def _reflect_conv(cin: int, cout: int, kernel: int, stride: int) -> nn.Sequential:
+    return nn.Sequential(nn.ReflectionPad2d(kernel // 2), nn.Conv2d(cin, cout, kernel, stride=stride))
+
+
+class TransformerNet(nn.Module):
+    """fast_neural_style's layout (see the module's docstring); `config.family == "transformer"`."""
+
+    split_fuse = False  # nothing to split: the export sets it on every family
+
+    def __init__(self, config: GeneratorConfig) -> None:
+        super().__init__()
+        self.config = config
+        f0, f1, f2 = config.filters
+        n = config.norm
+
+        def block(cin: int, cout: int, kernel: int, stride: int = 1, up: bool = False) -> nn.Sequential:
+            layers: List[nn.Module] = [nn.Upsample(scale_factor=2.0, mode="nearest")] if up else []
+            return nn.Sequential(*layers, _reflect_conv(cin, cout, kernel, stride), _norm(n, cout), nn.ReLU(inplace=True))
+
+        self.body = nn.Sequential(
+            block(config.input_channels, f0, 9),
+            block(f0, f1, 3, 2),
+            block(f1, f2, 3, 2),
+            *[ResidualBlock(f2, n) for _ in range(config.resnet_blocks)],
+            block(f2, f1, 3, up=True),
+            block(f1, f0, 3, up=True),
+            _reflect_conv(f0, 3, 9, 1),
+            nn.Tanh() if config.tanh else nn.Identity(),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
+
+
+def build_generator(config: GeneratorConfig) -> nn.Module:
+    """The network a config describes: the few-shot generator, or the TransformerNet baseline."""
+    return TransformerNet(config) if config.family == "transformer" else Generator(config)
+
+
 def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def count_macs(model: Generator, height: int, width: int) -> int:
+def count_macs(model: nn.Module, height: int, width: int) -> int:
     """Multiply-accumulates of every conv for one height x width frame (norms, ReLUs and Tanh are not counted)."""
     macs = 0
     hooks = []

@@ -14,7 +14,7 @@ from .config import RunConfig, resolve
 from .distributed import setup, teardown
 from .data import PatchSampler, Split, channel_statistics, list_frames, load_rgb, make_split, save_rgb, to_tensor
 from .losses import GeneratorLoss, PatchDiscriminator, discriminator_loss
-from .model import Generator, parameter_count
+from .model import Generator, build_generator, parameter_count
 from .painter import paint
 from .progress import Progress
 
@@ -90,7 +90,7 @@ def train(config: RunConfig, run_dir: Path, resume: bool = True, quiet: bool = F
     mean, std = channel_statistics(inputs)
     sampler = PatchSampler(inputs, targets, t.patch, seed=t.seed, hflip=t.hflip)
 
-    generator = Generator(config.architecture).to(place.device)
+    generator = build_generator(config.architecture).to(place.device)
     optimizer = torch.optim.Adam(generator.parameters(), lr=t.lr, betas=(0.9, 0.999))
     loss_fn = GeneratorLoss(t.loss)
     adversarial = loss_fn.weights["adversarial"] > 0
@@ -210,7 +210,7 @@ def train(config: RunConfig, run_dir: Path, resume: bool = True, quiet: bool = F
 
 def load_generator(run_dir: Path, config: RunConfig) -> Tuple[Generator, dict]:
     state = torch.load(run_dir / "checkpoint.pt")
-    generator = Generator(config.architecture)
+    generator = build_generator(config.architecture)
     generator.load_state_dict(state["generator"])
     generator.eval()
     return generator, state

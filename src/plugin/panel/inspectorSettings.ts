@@ -4,13 +4,31 @@
  */
 import { resolvePreprocessConfig, type PreprocessConfig } from "../contract/preprocessConfig.js";
 import { StylizationError } from "../errors.js";
-import { StylizationViews, checkTargetHeight, checkUnit, checkView, type StylizationView } from "../options.js";
+import {
+    StylizationViews,
+    checkTargetFps,
+    checkTargetHeight,
+    checkTemporal,
+    checkUnit,
+    checkView,
+    type StylizationView,
+    type TemporalOptions,
+} from "../options.js";
 
 export interface DisplaySettings {
     blend: number;
     view: StylizationView;
     splitPosition: number;
     targetHeight: number;
+    /** Absent in files written before the temporal controls: left as they are. */
+    temporal?: Required<TemporalOptions>;
+    targetFps?: number;
+}
+
+/** The display settings of a stylization, as stored and exported. */
+export function displayOf(st: Required<DisplaySettings>): Required<DisplaySettings> {
+    const { blend, view, splitPosition, targetHeight, temporal, targetFps } = st;
+    return { blend, view, splitPosition, targetHeight, temporal: { ...temporal }, targetFps };
 }
 
 /** The exported file. `overrides` is what the panel changed; `preprocess` the full contract in effect (for reading). */
@@ -49,6 +67,8 @@ function checkDisplay(value: unknown): DisplaySettings {
         view: checkView(d.view),
         splitPosition: checkUnit("display.splitPosition", d.splitPosition),
         targetHeight: checkTargetHeight(d.targetHeight),
+        ...(d.temporal === undefined ? {} : { temporal: checkTemporal(d.temporal, { reproject: true, history: 0 }) }),
+        ...(d.targetFps === undefined ? {} : { targetFps: checkTargetFps(d.targetFps) }),
     };
 }
 

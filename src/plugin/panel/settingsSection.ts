@@ -6,6 +6,7 @@ import { el, row, section } from "./dom.js";
 import {
     SettingsFormat,
     StorageKey,
+    displayOf,
     loadStoredSettings,
     parseSettingsFile,
     saveStoredSettings,
@@ -63,7 +64,7 @@ export class PanelSettings {
             model: st.model?.name ?? null,
             preprocess: { ...st.preprocess },
             overrides: st.preprocessOverrides,
-            display: { blend: st.blend, view: st.view, splitPosition: st.splitPosition, targetHeight: st.targetHeight },
+            display: displayOf(st),
         };
     }
 
@@ -85,7 +86,7 @@ export class PanelSettings {
     public save(): void {
         const st = this._ctx.stylization;
         const stored: StoredSettings = loadStoredSettings(this._storage);
-        stored.display = { blend: st.blend, view: st.view, splitPosition: st.splitPosition, targetHeight: st.targetHeight };
+        stored.display = displayOf(st);
         if (st.model) {
             stored.overrides[st.model.name] = st.preprocessOverrides;
         }

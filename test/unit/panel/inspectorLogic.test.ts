@@ -196,6 +196,13 @@ describe("settings file and storage", () => {
         expect(parsed.model).toBe("m.onnx");
     });
 
+    test("the temporal settings and the frame-rate target round-trip; a file without them (older) leaves them alone", () => {
+        const temporal = { reproject: false, history: 0.6 };
+        expect(parseSettingsFile(file({ display: { ...display, temporal, targetFps: 30 } })).display).toEqual({ ...display, temporal, targetFps: 30 });
+        expect(parseSettingsFile(file()).display).not.toHaveProperty("temporal");
+        expect(parseSettingsFile(file()).display).not.toHaveProperty("targetFps");
+    });
+
     test.each([
         ["not json", "{", /not JSON/],
         ["another format", JSON.stringify({ format: "x" }), /not a babylon-stylize inspector settings file/],
@@ -203,6 +210,9 @@ describe("settings file and storage", () => {
         ["a bad contract value", file({ overrides: { inputRange: "[0,2]" } }), /invalid value: preprocess.inputRange is "\[0,2\]"/],
         ["a bad display value", file({ display: { ...display, blend: 3 } }), /blend is 3/],
         ["missing display", file({ display: undefined }), /"display" must be an object/],
+        ["a bad temporal value", file({ display: { ...display, temporal: { history: 2 } } }), /temporal.history is 2/],
+        ["an unknown temporal field", file({ display: { ...display, temporal: { reprojection: true } } }), /unknown field "reprojection"/],
+        ["a bad frame-rate target", file({ display: { ...display, targetFps: -5 } }), /targetFps is -5/],
     ])("rejects %s with a reason", (_label, text, message) => {
         expect(() => parseSettingsFile(text)).toThrow(SettingsFileError);
         expect(() => parseSettingsFile(text)).toThrow(message);
