@@ -24,7 +24,7 @@ export interface ReferenceManifest {
     bytes: number;
     parameters: number;
     gmacs_720x540: number;
-    architecture: { filters: number[]; resnet_blocks: number; norm: string };
+    architecture: { filters: number[]; resnet_blocks: number; norm: string; family?: string };
     metadata: Record<string, string>;
     references: ReferenceEntry[];
 }

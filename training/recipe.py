@@ -21,30 +21,32 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fewshot.config import RunConfig, resolve  # noqa: E402
-from fewshot.model import Generator, GeneratorConfig, count_macs, parameter_count  # noqa: E402
+from fewshot.model import GeneratorConfig, build_generator, count_macs, parameter_count  # noqa: E402
 
-# The family's named configurations: the reference generator and the shrunk ones (filters + resnet_blocks).
+# The family's named configurations: the reference generator and the shrunk ones (filters + resnet_blocks), and the
+# per-frame baseline they are compared with (fast_neural_style's TransformerNet layout).
 FAMILY = {
     "reference": GeneratorConfig(filters=[32, 64, 128, 128, 128, 64], resnet_blocks=7),
     "half": GeneratorConfig(filters=[24, 48, 64, 64, 64, 24], resnet_blocks=3),
     "tiny": GeneratorConfig(filters=[16, 32, 32, 32, 32, 16], resnet_blocks=2),
     "micro": GeneratorConfig(filters=[8, 16, 16, 16, 16, 8], resnet_blocks=1),
+    "transformer": GeneratorConfig(family="transformer", filters=[32, 64, 128], resnet_blocks=5, norm="instance"),
 }
 
 
 def cmd_params(args) -> None:
     rows = []
     for name, cfg in FAMILY.items():
-        g = Generator(cfg)
+        g = build_generator(cfg)
         n = parameter_count(g)
         rows.append({"name": name, "filters": cfg.filters, "resnet_blocks": cfg.resnet_blocks, "parameters": n,
                      "float32_mb": round(n * 4 / 1e6, 3), "gmacs_720x540": round(count_macs(g, 540, 720) / 1e9, 1)})
     if args.json:
         print(json.dumps(rows))
         return
-    print(f"{'config':<10} {'filters':<28} {'blocks':>6} {'params':>10} {'MB':>7} {'GMAC@720x540':>13}")
+    print(f"{'config':<12} {'filters':<28} {'blocks':>6} {'params':>10} {'MB':>7} {'GMAC@720x540':>13}")
     for r in rows:
-        print(f"{r['name']:<10} {str(r['filters']):<28} {r['resnet_blocks']:>6} {r['parameters']:>10,} {r['float32_mb']:>7.2f} {r['gmacs_720x540']:>13.1f}")
+        print(f"{r['name']:<12} {str(r['filters']):<28} {r['resnet_blocks']:>6} {r['parameters']:>10,} {r['float32_mb']:>7.2f} {r['gmacs_720x540']:>13.1f}")
 
 
 def cmd_paint(args) -> None:
@@ -110,7 +112,7 @@ def cmd_export_untrained(args) -> None:
     from fewshot.export import export_onnx
 
     torch.manual_seed(args.seed)
-    generator = Generator(FAMILY[args.family])
+    generator = build_generator(FAMILY[args.family])
     metadata = {"stylize.input_range": "[-1,1]", "stylize.output_range": "[-1,1]", "stylize.name": f"{args.family}-untrained",
                 "stylize.architecture": FAMILY[args.family].to_json()}
     out = resolve(args.out)

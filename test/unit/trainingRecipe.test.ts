@@ -39,13 +39,16 @@ beforeAll(() => {
     }
 });
 
-test("the generator family: the reference config is ~3.1M parameters (~12.5 MB), the tiny one ~0.5 MB", () => {
+test("the generator family: the reference config is ~3.1M parameters (~12.5 MB), the tiny one ~0.5 MB, the TransformerNet baseline ~1.7M", () => {
     const rows = JSON.parse(python(["training/recipe.py", "params", "--json"])) as Array<{ name: string; parameters: number; float32_mb: number }>;
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(byName.reference.parameters).toBeGreaterThan(3_000_000);
     expect(byName.reference.parameters).toBeLessThan(3_400_000);
     expect(byName.tiny.float32_mb).toBeGreaterThan(0.4);
     expect(byName.tiny.float32_mb).toBeLessThan(0.6);
+    // The per-frame baseline: fast_neural_style's TransformerNet layout, ~1.7M parameters (6.7 MB).
+    expect(byName.transformer.parameters).toBeGreaterThan(1_600_000);
+    expect(byName.transformer.parameters).toBeLessThan(1_750_000);
 });
 
 describe("training/smoke.py", () => {
