@@ -8,6 +8,8 @@ import { Engine } from "@babylonjs/core/Engines/engine.js";
 import { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
 import type { Scene } from "@babylonjs/core/scene.js";
+// scene.enableDepthRenderer, for the motion bench's ground truth (bench/motion.bench.ts) and the console.
+import "@babylonjs/core/Rendering/depthRendererSceneComponent.js";
 import * as api from "../plugin/index.js";
 import type { StylizationError } from "../plugin/index.js";
 import { createTestScene } from "./scenes.js";

@@ -3,16 +3,13 @@
  * the inference size. Target row 0 holds tensor row 0, so a readback is in tensor order.
  */
 import type { Engine } from "@babylonjs/core/Engines/engine.js";
-import { RegisterEnginesExtensionsEngineRenderTarget } from "@babylonjs/core/Engines/Extensions/engine.renderTarget.pure.js";
 import { Constants } from "@babylonjs/core/Engines/constants.js";
-import { EffectRenderer, EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
-import { ShaderStore } from "@babylonjs/core/Engines/shaderStore.js";
+import type { EffectRenderer, EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { RenderTargetWrapper } from "@babylonjs/core/Engines/renderTargetWrapper.js";
 import { ParamNames, type PackedParams } from "../contract/shaderParams.js";
+import { createDataTarget, createFullscreenEffect } from "../gpu/fullscreenPass.js";
 import { PreprocessGlsl } from "./preprocessShaders.js";
-
-const ShaderName = "stylizePreprocess";
 
 export class WebGlPreprocess {
     private readonly _renderer: EffectRenderer;
@@ -24,17 +21,12 @@ export class WebGlPreprocess {
     private _height = 0;
 
     public constructor(private readonly _engine: Engine) {
-        RegisterEnginesExtensionsEngineRenderTarget(); // registers on use, not on import (a ThinEngine lacks it)
-        ShaderStore.ShadersStore[`${ShaderName}FragmentShader`] = PreprocessGlsl;
-        this._renderer = new EffectRenderer(_engine);
-        this._wrapper = new EffectWrapper({
-            engine: _engine,
-            name: ShaderName,
-            fragmentShader: ShaderName,
-            useShaderStore: true,
-            uniformNames: [...ParamNames],
-            samplerNames: ["textureSampler"],
-        });
+        ({ renderer: this._renderer, wrapper: this._wrapper } = createFullscreenEffect(_engine, {
+            name: "stylizePreprocess",
+            glsl: PreprocessGlsl,
+            uniforms: [...ParamNames],
+            samplers: ["textureSampler"],
+        }));
         this._wrapper.onApplyObservable.add(() => {
             const effect = this._wrapper.effect;
             if (this._frame) {
@@ -59,18 +51,12 @@ export class WebGlPreprocess {
             return;
         }
         this._target?.dispose();
-        this._target = this._engine.createRenderTargetTexture(
-            { width, height },
-            {
-                type: Constants.TEXTURETYPE_FLOAT,
-                format: Constants.TEXTUREFORMAT_RGBA,
-                generateMipMaps: false,
-                generateDepthBuffer: false,
-                generateStencilBuffer: false,
-                samplingMode: Constants.TEXTURE_NEAREST_SAMPLINGMODE,
-                label: "stylizeInputTensor",
-            }
-        );
+        this._target = createDataTarget(this._engine, width, height, {
+            type: Constants.TEXTURETYPE_FLOAT,
+            format: Constants.TEXTUREFORMAT_RGBA,
+            samplingMode: Constants.TEXTURE_NEAREST_SAMPLINGMODE,
+            label: "stylizeInputTensor",
+        });
         this._width = width;
         this._height = height;
     }

@@ -5,16 +5,13 @@
  * half floats (3 levels of 255 at h = 0.98), within 2^-25 / (1 - h) in 32-bit floats.
  */
 import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine.js";
-import { RegisterEnginesExtensionsEngineRenderTarget } from "@babylonjs/core/Engines/Extensions/engine.renderTarget.pure.js";
-import { RegisterEnginesWebGPUExtensionsEngineRenderTarget } from "@babylonjs/core/Engines/WebGPU/Extensions/engine.renderTarget.pure.js";
 import { Constants } from "@babylonjs/core/Engines/constants.js";
-import { ShaderStore } from "@babylonjs/core/Engines/shaderStore.js";
-import { ShaderLanguage } from "@babylonjs/core/Materials/shaderLanguage.js";
-import { EffectRenderer, EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
+import type { EffectRenderer, EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
 import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { RenderTargetWrapper } from "@babylonjs/core/Engines/renderTargetWrapper.js";
 import { Matrix } from "@babylonjs/core/Maths/math.vector.pure.js";
+import { createDataTarget, createFullscreenEffect } from "../gpu/fullscreenPass.js";
 import { TemporalGlsl, TemporalSamplers, TemporalShaderName, TemporalUniforms, TemporalWgsl } from "./temporalShaders.js";
 
 /** One run of the pass: the result to show and how it and the history are warped (identity matrices: no warp). */
@@ -48,19 +45,13 @@ export class TemporalPass {
     private readonly _type: number;
 
     public constructor(private readonly _engine: AbstractEngine) {
-        (_engine.isWebGPU ? RegisterEnginesWebGPUExtensionsEngineRenderTarget : RegisterEnginesExtensionsEngineRenderTarget)();
-        ShaderStore.ShadersStore[`${TemporalShaderName}FragmentShader`] = TemporalGlsl;
-        ShaderStore.ShadersStoreWGSL[`${TemporalShaderName}FragmentShader`] = TemporalWgsl;
-        this._renderer = new EffectRenderer(_engine);
-        this._wrapper = new EffectWrapper({
-            engine: _engine,
+        ({ renderer: this._renderer, wrapper: this._wrapper } = createFullscreenEffect(_engine, {
             name: TemporalShaderName,
-            fragmentShader: TemporalShaderName,
-            useShaderStore: true,
-            uniformNames: TemporalUniforms,
-            samplerNames: TemporalSamplers,
-            shaderLanguage: _engine.isWebGPU ? ShaderLanguage.WGSL : ShaderLanguage.GLSL,
-        });
+            glsl: TemporalGlsl,
+            wgsl: TemporalWgsl,
+            uniforms: TemporalUniforms,
+            samplers: TemporalSamplers,
+        }));
         this._wrapper.onApplyObservable.add(() => this._bind());
         const caps = _engine.getCaps();
         this._type = caps.textureFloatRender && caps.textureFloatLinearFiltering ? Constants.TEXTURETYPE_FLOAT : Constants.TEXTURETYPE_HALF_FLOAT;
@@ -117,18 +108,12 @@ export class TemporalPass {
     }
 
     private _createTarget(width: number, height: number): RenderTargetWrapper {
-        return this._engine.createRenderTargetTexture(
-            { width, height },
-            {
-                type: this._type,
-                format: Constants.TEXTUREFORMAT_RGBA,
-                generateMipMaps: false,
-                generateDepthBuffer: false,
-                generateStencilBuffer: false,
-                samplingMode: Constants.TEXTURE_BILINEAR_SAMPLINGMODE,
-                label: "stylizeTemporal",
-            }
-        );
+        return createDataTarget(this._engine, width, height, {
+            type: this._type,
+            format: Constants.TEXTUREFORMAT_RGBA,
+            samplingMode: Constants.TEXTURE_BILINEAR_SAMPLINGMODE,
+            label: "stylizeTemporal",
+        });
     }
 
     /** Frees the two targets (the next run makes them again): the pass waits, idle, for another filter. */
