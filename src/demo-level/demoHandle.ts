@@ -4,6 +4,9 @@ import type { Scene } from "@babylonjs/core/scene.js";
 import type * as api from "../plugin/index.js";
 import type { Stylization } from "../plugin/index.js";
 import type { LevelDirector } from "./controls/levelDirector.js";
+import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
+import type { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
+import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
 
 export interface DemoHandle {
     engine: AbstractEngine;
@@ -12,6 +15,8 @@ export interface DemoHandle {
     stylization: Stylization | null;
     /** The plugin's exports (error classes, helpers). */
     api: typeof api;
+    /** The Babylon GUI classes the level uses (the quest marker), for tests and the console. */
+    gui: { AdvancedDynamicTexture: typeof AdvancedDynamicTexture; Rectangle: typeof Rectangle; TextBlock: typeof TextBlock };
     /** "Name: message" of the error that stopped stylization from starting, if any. */
     error?: string;
     /** The village's camera and clock (absent with `?scene=test`). */

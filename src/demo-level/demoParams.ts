@@ -33,6 +33,8 @@ export interface DemoParams {
     history: number;
     /** `?targetFps=<n>` adaptive resolution: the inference height moves to hold n fps. @defaultValue off */
     targetFps: number;
+    /** `?stylizeUi=1` paints the GUI (the quest marker) with the scene; by default it stays crisp over it. */
+    stylizeUi: boolean;
 }
 
 export function parseDemoParams(search: string): DemoParams {
@@ -65,5 +67,6 @@ export function parseDemoParams(search: string): DemoParams {
         temporal: q.get("temporal") !== "off",
         history: Math.min(1, Math.max(0, number("history") ?? 0)),
         targetFps: Math.max(0, number("targetFps") ?? 0),
+        stylizeUi: q.get("stylizeUi") === "1",
     };
 }

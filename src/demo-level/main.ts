@@ -1,7 +1,7 @@
 /**
  * The demo: a small village stylized by the plugin. Query parameters (see demoParams.ts):
  *   ?engine=webgpu|webgl  ?model=<url>  ?ep=auto|webgpu|webgl|wasm  ?height=<px>  ?path=1  ?frame=<i>  ?stylize=0
- *   ?hud=0  ?size=<w>x<h>  ?scene=test
+ *   ?hud=0  ?size=<w>x<h>  ?scene=test  ?temporal=off  ?history=<0..1>  ?targetFps=<n>  ?stylizeUi=1
  * Exposes `window.demo` (see demoHandle.ts) once ready: after stylization started or failed.
  */
 import { Engine } from "@babylonjs/core/Engines/engine.js";
@@ -23,6 +23,10 @@ import { Overlay } from "./ui/overlay.js";
 import { isSoftwareWebGl } from "./gpuInfo.js";
 import { HelpText, bindKeys } from "./ui/keys.js";
 import { Hud } from "./ui/hud.js";
+import { addQuestMarker } from "./ui/questMarker.js";
+import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
+import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
+import { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
 import type { DemoHandle } from "./demoHandle.js";
 
 const params = parseDemoParams(location.search);
@@ -98,7 +102,10 @@ async function main(): Promise<void> {
         village!.environment.freezeShadows();
     }
 
-    const demo: DemoHandle = { engine, scene, stylization: null, api, toggleInspector: () => undefined };
+    const demo: DemoHandle = { engine, scene, stylization: null, api, gui: { AdvancedDynamicTexture, Rectangle, TextBlock }, toggleInspector: () => undefined };
+    if (village && params.hud) {
+        addQuestMarker(scene, village.windmillHub);
+    }
     if (director) {
         const d = director;
         demo.level = { director: d };
@@ -126,6 +133,7 @@ async function main(): Promise<void> {
             params.height ?? defaultInferenceHeight(provider, { hardwareWebGpu: hardwareGpu, softwareGpu: softwareGpu || (engine.isWebGPU && !hardwareGpu) }),
         temporal: { reproject: params.temporal, history: params.history },
         targetFps: params.targetFps,
+        stylizeLayers: params.stylizeUi,
         onChange: (stylization) => {
             demo.stylization = stylization;
             hud.refresh();

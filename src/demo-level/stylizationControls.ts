@@ -16,6 +16,8 @@ export interface StylizationControlsOptions {
     temporal: { reproject: boolean; history: number };
     /** The plugin's `targetFps` (`?targetFps=`; 0 keeps the height). */
     targetFps: number;
+    /** The plugin's `stylizeLayers` (`?stylizeUi=1`). */
+    stylizeLayers: boolean;
     /** Called whenever the handle, the model, the view or the size changed (the HUD and `window.demo` follow). */
     onChange: (stylization: Stylization | null) => void;
     /** Short text for the user (a notice). */
@@ -60,6 +62,7 @@ export class StylizationControls {
                 targetHeight: this._targetHeight,
                 temporal: this._options.temporal,
                 targetFps: this._options.targetFps,
+                stylizeLayers: this._options.stylizeLayers,
                 onProgress,
             });
             return stylization;

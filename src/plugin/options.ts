@@ -39,6 +39,11 @@ export interface StylizationOptions extends ModelDownloadOptions {
     enabled?: boolean;
     /** How results follow the camera between inferences and over time. @defaultValue `{ reproject: true, history: 0 }` */
     temporal?: TemporalOptions;
+    /**
+     * Whether the camera's foreground layers (a Babylon GUI fullscreen UI, a HUD `Layer`) are stylized with the scene.
+     * @defaultValue `false`: they are drawn after the stylization (their `applyPostProcess` is turned off while it runs)
+     */
+    stylizeLayers?: boolean;
 }
 
 /** How the stylized image follows the camera (option `temporal`, and `stylization.temporal`). */
@@ -87,6 +92,7 @@ export interface ResolvedStylizationOptions {
     splitPosition: number;
     enabled: boolean;
     temporal: Required<TemporalOptions>;
+    stylizeLayers: boolean;
     download: ModelDownloadOptions;
 }
 
@@ -101,6 +107,13 @@ export function checkUnit(name: string, value: unknown): number {
 function checkPositive(name: string, value: unknown): number | undefined {
     if (value !== undefined && (typeof value !== "number" || !(value > 0))) {
         throw new StylizationOptionsError(`${name} is ${shown(value)}; expected a positive number`);
+    }
+    return value;
+}
+
+export function checkBoolean(name: string, value: unknown): boolean {
+    if (typeof value !== "boolean") {
+        throw new StylizationOptionsError(`${name} is ${shown(value)}; expected true or false`);
     }
     return value;
 }
@@ -141,10 +154,7 @@ export function checkTemporal(value: unknown, current: Required<TemporalOptions>
     if (extra.length) {
         throw new StylizationOptionsError(`temporal has unknown field ${JSON.stringify(extra[0])}; expected reproject or history`);
     }
-    if (typeof reproject !== "boolean") {
-        throw new StylizationOptionsError(`temporal.reproject is ${shown(reproject)}; expected true or false`);
-    }
-    return { reproject, history: checkUnit("temporal.history", history) };
+    return { reproject: checkBoolean("temporal.reproject", reproject), history: checkUnit("temporal.history", history) };
 }
 
 /** Resolves every default in one place. */
@@ -171,6 +181,7 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
         splitPosition: checkUnit("splitPosition", options.splitPosition ?? 0.5),
         enabled: options.enabled ?? true,
         temporal: checkTemporal(options.temporal === undefined ? {} : options.temporal, { reproject: true, history: 0 }),
+        stylizeLayers: checkBoolean("stylizeLayers", options.stylizeLayers ?? false),
         download: {
             onProgress: options.onProgress,
             maxModelBytes: checkPositive("maxModelBytes", options.maxModelBytes),

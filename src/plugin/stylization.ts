@@ -30,6 +30,7 @@ import { checkTargetFps, checkTargetHeight } from "./options.js";
 import type { ResolvedStylizationOptions, SetModelOptions } from "./options.js";
 import { CompositeControls } from "./composite/compositeControls.js";
 import { TemporalFilter, type ShownResult } from "./temporal/temporalFilter.js";
+import { ForegroundLayers } from "./composite/foregroundLayers.js";
 import { InferenceSizing } from "./capture/inferenceSize.js";
 
 export class Stylization extends CompositeControls {
@@ -77,7 +78,8 @@ export class Stylization extends CompositeControls {
                     this._reportError(
                         asStylizationError(error, (message, cause) => new InferenceError(`temporal pass failed, turned off: ${message}`, { cause }))
                     )
-            )
+            ),
+            new ForegroundLayers(scene, options.camera, options.stylizeLayers)
         );
         this.camera = options.camera;
         this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight, options.targetFps, options.minTargetHeight);
@@ -385,8 +387,7 @@ export class Stylization extends CompositeControls {
         this._observers.forEach((observer) => observer?.remove());
         this._download?.abort();
         this._inspector.dispose();
-        this._postProcess.dispose(this.camera);
-        this._temporal.dispose();
+        this._disposeComposite(this.camera);
         const session = this._session;
         this._session = undefined;
         this._released = this._pipeline.disposeWith(session);

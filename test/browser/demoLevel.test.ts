@@ -118,7 +118,8 @@ describe("level logic (Node)", () => {
     });
 
     test("query parameters", () => {
-        const query = "?engine=webgl&path=1&height=360&model=models/x.onnx&stylize=0&hud=0&size=64x48&scale=0.5&temporal=off&history=0.8&targetFps=30";
+        const query =
+            "?engine=webgl&path=1&height=360&model=models/x.onnx&stylize=0&hud=0&size=64x48&scale=0.5&temporal=off&history=0.8&targetFps=30&stylizeUi=1";
         expect(parseDemoParams(query)).toEqual({
             engine: "webgl",
             scene: "village",
@@ -134,8 +135,17 @@ describe("level logic (Node)", () => {
             temporal: false,
             history: 0.8,
             targetFps: 30,
+            stylizeUi: true,
         });
-        expect(parseDemoParams("?frame=12")).toMatchObject({ engine: "webgpu", path: true, frame: 12, stylize: true, hud: true, scene: "village" });
+        expect(parseDemoParams("?frame=12")).toMatchObject({
+            engine: "webgpu",
+            path: true,
+            frame: 12,
+            stylize: true,
+            hud: true,
+            scene: "village",
+            stylizeUi: false,
+        });
         expect(parseDemoParams("?history=7&targetFps=-3")).toMatchObject({ temporal: true, history: 1, targetFps: 0 });
     });
 });

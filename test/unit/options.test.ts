@@ -41,6 +41,7 @@ describe("resolveStylizationOptions", () => {
             splitPosition: 0.5,
             enabled: true,
             temporal: { reproject: true, history: 0 },
+            stylizeLayers: false,
             download: { onProgress: undefined, maxModelBytes: undefined, downloadStallMs: undefined },
         });
     });
@@ -66,6 +67,7 @@ describe("resolveStylizationOptions", () => {
                 splitPosition: 1,
                 enabled: false,
                 temporal: { reproject: false, history: 0.75 },
+                stylizeLayers: true,
                 onProgress,
                 maxModelBytes: 1e6,
                 downloadStallMs: 5000,
@@ -84,6 +86,7 @@ describe("resolveStylizationOptions", () => {
             splitPosition: 1,
             enabled: false,
             temporal: { reproject: false, history: 0.75 },
+            stylizeLayers: true,
             download: { onProgress, maxModelBytes: 1e6, downloadStallMs: 5000 },
         });
         for (const ep of ["auto", "webgpu", "webgl", "wasm"] as const) {
@@ -110,6 +113,7 @@ describe("resolveStylizationOptions", () => {
         expect(optionsError({ temporal: { reprojct: false } as never }).message).toBe('temporal has unknown field "reprojct"; expected reproject or history');
         expect(optionsError({ temporal: { history: 1.5 } }).message).toBe("temporal.history is 1.5; expected a number from 0 to 1");
         expect(optionsError({ temporal: null as never }).message).toContain("temporal is null");
+        expect(optionsError({ stylizeLayers: "no" as never }).message).toBe('stylizeLayers is "no"; expected true or false');
         expect(optionsError({ targetFps: -1 }).message).toBe("targetFps is -1; expected frames per second from 0 (off) to 1000");
         expect(optionsError({ minTargetHeight: 2 }).message).toBe("minTargetHeight is 2; expected a number of pixels from 8 to 4096");
     });

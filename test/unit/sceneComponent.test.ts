@@ -7,6 +7,8 @@ import { Vector3 } from "@babylonjs/core/Maths/math.vector.js";
 import type { PostProcess } from "@babylonjs/core/PostProcesses/postProcess.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { Logger } from "@babylonjs/core/Misc/logger.js";
+import { Layer } from "@babylonjs/core/Layers/layer.js";
+import "@babylonjs/core/Layers/layerSceneComponent.js";
 import "../../src/plugin/index";
 import {
     InvalidModelError,
@@ -143,6 +145,26 @@ describe("enable / disable on a NullEngine", () => {
         expect(postProcessesOf(camera)).toContain(handle.postProcess);
         expect(handle.postProcess.name).toBe("stylization");
         expect(scene._getComponent(StylizationComponentName)).toBeDefined();
+    });
+
+    test("foreground layers the camera shows are drawn after the stylization unless stylizeLayers; restored when it goes", async () => {
+        const hud = new Layer("hud", null, scene, false);
+        const background = new Layer("sky", null, scene, true);
+        const elsewhere = new Layer("other camera", null, scene, false);
+        elsewhere.layerMask = 0x10000000;
+        camera.layerMask = 0x0fffffff;
+        const { handle } = await enablePending();
+        expect([hud.applyPostProcess, background.applyPostProcess, elsewhere.applyPostProcess]).toEqual([false, true, true]);
+        handle.stylizeLayers = true;
+        expect(hud.applyPostProcess).toBe(true);
+        handle.stylizeLayers = false;
+        const later = new Layer("made later", null, scene, false);
+        scene.render(); // caught on the camera's next frame
+        expect(later.applyPostProcess).toBe(false);
+        expect(() => (handle.stylizeLayers = 1 as never)).toThrow("stylizeLayers is 1; expected true or false");
+        scene.disableStylization();
+        expect([hud.applyPostProcess, later.applyPostProcess]).toEqual([true, true]);
+        [hud, background, elsewhere, later].forEach((layer) => layer.dispose());
     });
 
     test("invalid options reject before anything is created", async () => {

@@ -32,6 +32,8 @@ export interface Village {
     animate(t: number): void;
     /** Static meshes merged by material, for inspection and tests. */
     staticMeshes: Mesh[];
+    /** The windmill's sail hub, world space (the quest marker points at it). */
+    windmillHub: readonly [number, number, number];
 }
 
 export function createVillage(engine: AbstractEngine): Village {
@@ -100,6 +102,7 @@ export function createVillage(engine: AbstractEngine): Village {
         camera,
         environment,
         staticMeshes: [...staticMeshes, terrain, plaza],
+        windmillHub: windmill.hub,
         animate(t: number): void {
             life.update(t);
             waters.update(t);

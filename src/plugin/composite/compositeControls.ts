@@ -1,16 +1,30 @@
 /**
- * How a stylization's composite draws, as the handle exposes it: blend, view, split and how results follow the camera.
- * The handle (`Stylization`) extends it; every setter checks its value first.
+ * How a stylization's composite draws, as the handle exposes it: blend, view, split, how results follow the camera and
+ * what is left out of the stylization. The handle (`Stylization`) extends it; every setter checks its value first.
  */
-import { checkTemporal, checkUnit, checkView, type StylizationView, type TemporalOptions } from "../options.js";
+import type { Camera } from "@babylonjs/core/Cameras/camera.js";
+import { checkBoolean, checkTemporal, checkUnit, checkView, type StylizationView, type TemporalOptions } from "../options.js";
 import type { TemporalFilter } from "../temporal/temporalFilter.js";
+import type { ForegroundLayers } from "./foregroundLayers.js";
 import type { StylizationPostProcess } from "./stylizationPostProcess.js";
 
 export abstract class CompositeControls {
     protected constructor(
         protected readonly _postProcess: StylizationPostProcess,
-        protected readonly _temporal: TemporalFilter
+        protected readonly _temporal: TemporalFilter,
+        private readonly _layers: ForegroundLayers
     ) {}
+
+    /**
+     * Whether the camera's foreground layers (a Babylon GUI fullscreen UI, a HUD `Layer`) are stylized with the scene.
+     * False (the default): they are drawn after the stylization, crisp.
+     */
+    public get stylizeLayers(): boolean {
+        return this._layers.stylize;
+    }
+    public set stylizeLayers(value: boolean) {
+        this._layers.stylize = checkBoolean("stylizeLayers", value);
+    }
 
     /** Blend between the original (0) and stylized (1) frame. */
     public get blend(): number {
@@ -55,5 +69,12 @@ export abstract class CompositeControls {
     /** The composite post process (for ordering with other post processes or the Babylon Inspector). */
     public get postProcess(): StylizationPostProcess {
         return this._postProcess;
+    }
+
+    /** Removes the composite from `camera` and frees what the composite side holds; the layers are drawn as before. */
+    protected _disposeComposite(camera: Camera): void {
+        this._postProcess.dispose(camera);
+        this._temporal.dispose();
+        this._layers.dispose();
     }
 }
