@@ -3,9 +3,9 @@
  * camera's view-space depth and screen motion each frame; at every capture the depth is copied aside with the camera's
  * matrices, so when that capture's result is shown the temporal pass (temporalPass.ts) knows where each surface was
  * then: it warps the result to the current camera (reprojection) and blends it with the last frame's output warped the
- * same way (the stabilizer). Objects that move by themselves are followed too, from their last frame's motion (see
- * temporalShaders.ts). It runs once per frame, after the camera's render targets and before its post processes; the
- * composite then shows its output instead of the result as captured.
+ * same way (the stabilizer). Objects that move by themselves are followed too: each capture's motion chain
+ * (motionChains.ts) sums its surfaces' own motion frame by frame. It runs once per frame, after the camera's render
+ * targets and before its post processes; the composite then shows its output instead of the result as captured.
  */
 import type { Scene } from "@babylonjs/core/scene.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
