@@ -390,6 +390,7 @@ describe("WebGPU zero-copy", () => {
         expect(zeroCopy.maps).toBe(0);
         const readback = await countMapsPerFrame("wasm");
         expect(readback.stylized).toBeGreaterThan(2);
-        expect(readback.maps).toBeGreaterThanOrEqual(readback.stylized - 1); // one map may straddle the window's start
+        // Readbacks overlap (three slots in the ring): up to three mapped before the window started finish inside it.
+        expect(readback.maps).toBeGreaterThanOrEqual(readback.stylized - 3);
     });
 });
