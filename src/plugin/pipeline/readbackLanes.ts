@@ -92,6 +92,8 @@ export class ReadbackLanes {
     /** Readbacks in flight. */
     private _reading = 0;
     private _ready: CpuFrame | undefined;
+    /** The newest frame that became ready: one read back later but captured before it is never run (capture order). */
+    private _newestReady = -1;
     private _inferring = false;
     private _inferenceStartedAt = 0;
     private readonly _slots = new FrameSlots();
@@ -140,7 +142,8 @@ export class ReadbackLanes {
 
     /**
      * Follows `item`'s readback (`read` fills item.input); once read, it runs on `session` when the inference lane is
-     * free. A newer frame read meanwhile replaces one still waiting: the newest frame wins.
+     * free. A newer frame read meanwhile replaces one still waiting: the newest frame wins. Slots' fences may signal
+     * out of order; a frame older than one already taken is dropped, so results are shown in capture order.
      */
     public readBack(item: CpuFrame, read: Promise<Float32Array | null>, session: () => StylizationSession | undefined): void {
         this._reading++;
@@ -151,14 +154,18 @@ export class ReadbackLanes {
                 if (!input) {
                     this._drop(item);
                     this._owner.failed(new InferenceError("the WebGL context was lost while reading the frame back; stylization stopped"));
-                } else if (this._owner.isCurrent(item) && (!this._ready || this._ready.frameId < item.frameId)) {
+                } else if (this._owner.isCurrent(item) && item.frameId > this._newestReady) {
                     if (this._ready) {
                         this._owner.overtaken();
                         this.dropReady();
                     }
                     this._ready = item;
+                    this._newestReady = item.frameId;
                     this._inferNext(session);
                 } else {
+                    if (this._owner.isCurrent(item)) {
+                        this._owner.overtaken();
+                    }
                     this._drop(item);
                 }
                 this._owner.settled();

@@ -125,6 +125,22 @@ describe("ReadbackLanes", () => {
         expect(lanes.idle).toBe(true);
     });
 
+    test("a readback that completes after a newer frame's has entered inference is dropped: results stay in capture order", async () => {
+        const { events, lanes, capture, finish } = setup(2);
+        const read1 = capture(1);
+        const read2 = capture(2);
+        read2(); // the newer slot's fence signals first
+        await flush();
+        read1();
+        await flush();
+        expect(events).toEqual(["run 2", "overtaken"]);
+        expect(lanes.state).toEqual({ reading: false, ready: false, inferring: true });
+        finish(0);
+        await flush();
+        expect(events).toEqual(["run 2", "overtaken", "prepare 2", "published 2"]);
+        expect(lanes.idle).toBe(true);
+    });
+
     test("a failed readback or run is reported and leaves the lanes idle", async () => {
         const { events, lanes, runs } = setup();
         const item = { input: lanes.slot(12), width: 2, height: 2, params: defaultPreprocessParams(), frameId: 1, capturedAt: 0, generation: 0 };
