@@ -1,4 +1,5 @@
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
+import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
 import type { PreprocessConfig } from "./contract/preprocessConfig.js";
 import type { ModelLoadProgress } from "./model/loadModel.js";
 import { StylizationOptionsError } from "./errors.js";
@@ -8,8 +9,9 @@ import { ExecutionProviderOptions, type ExecutionProviderOption } from "./infer/
 export type { ExecutionProviderOption };
 
 /** What the composite shows. `split` shows the original left of `splitPosition`. */
-export type StylizationView = "stylized" | "original" | "split" | "difference";
-export const StylizationViews: readonly StylizationView[] = ["stylized", "original", "split", "difference"];
+export type StylizationView = "stylized" | "original" | "split" | "difference" | "mask";
+/** `mask` shows how much of the stylized image each pixel gets (white: all, black: none; see `exclude`, `depthRange`). */
+export const StylizationViews: readonly StylizationView[] = ["stylized", "original", "split", "difference", "mask"];
 
 /** Options of `scene.enableStylization(model, options)`. */
 export interface StylizationOptions extends ModelDownloadOptions {
@@ -44,6 +46,30 @@ export interface StylizationOptions extends ModelDownloadOptions {
      * @defaultValue `false`: they are drawn after the stylization (their `applyPostProcess` is turned off while it runs)
      */
     stylizeLayers?: boolean;
+    /**
+     * Meshes left out of the stylization: where one is the visible surface the original frame shows, exactly, with a
+     * soft edge of two pixels on the stylized side. A predicate, a list of meshes, or a layer mask (a mesh is excluded
+     * when `mesh.layerMask & exclude` is not 0). Costs a depth pass over the excluded meshes. @defaultValue none
+     */
+    exclude?: StylizationExclusion | null;
+    /** Stylize only a range of view distances, with a soft falloff (e.g. `{ near: 20 }` keeps the foreground crisp). @defaultValue everything */
+    depthRange?: DepthRange | null;
+}
+
+/** A depth range with its defaults (softness stays unset when it follows the edges' distances). */
+export type ResolvedDepthRange = Required<Pick<DepthRange, "near" | "far">> & Pick<DepthRange, "softness">;
+
+/** Which meshes `exclude` leaves out: a predicate, a list, or a layer mask. */
+export type StylizationExclusion = ((mesh: AbstractMesh) => boolean) | readonly AbstractMesh[] | number;
+
+/** The view distances that are stylized (option `depthRange`, and `stylization.depthRange`), in scene units. */
+export interface DepthRange {
+    /** Nearer surfaces show the original frame. @defaultValue `0` */
+    near?: number;
+    /** Farther surfaces (and the background, where nothing was drawn) show the original frame. @defaultValue `Infinity` */
+    far?: number;
+    /** Width of the falloff at each finite edge, in scene units. @defaultValue a tenth of the edge's distance */
+    softness?: number;
 }
 
 /** How the stylized image follows the camera (option `temporal`, and `stylization.temporal`). */
@@ -93,6 +119,8 @@ export interface ResolvedStylizationOptions {
     enabled: boolean;
     temporal: Required<TemporalOptions>;
     stylizeLayers: boolean;
+    exclude: StylizationExclusion | null;
+    depthRange: ResolvedDepthRange | null;
     download: ModelDownloadOptions;
 }
 
@@ -157,6 +185,41 @@ export function checkTemporal(value: unknown, current: Required<TemporalOptions>
     return { reproject: checkBoolean("temporal.reproject", reproject), history: checkUnit("temporal.history", history) };
 }
 
+export function checkExclusion(value: unknown): StylizationExclusion | null {
+    const layerMask = typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
+    if (value === null || value === undefined || typeof value === "function" || Array.isArray(value) || layerMask) {
+        return (value ?? null) as StylizationExclusion | null;
+    }
+    throw new StylizationOptionsError(
+        `exclude is ${shown(value)}; expected a predicate (mesh) => boolean, an array of meshes or a layer mask (an integer from 0 to 0xFFFFFFFF)`
+    );
+}
+
+/** A depth range with its defaults, or null for none (everything stylized). */
+export function checkDepthRange(value: unknown): ResolvedDepthRange | null {
+    if (value === null || value === undefined) {
+        return null;
+    }
+    if (typeof value !== "object") {
+        throw new StylizationOptionsError(`depthRange is ${shown(value)}; expected an object such as { near: 20, far: 200, softness: 5 }, or null`);
+    }
+    const { near = 0, far = Infinity, softness, ...unknown } = value as DepthRange;
+    const extra = Object.keys(unknown);
+    if (extra.length) {
+        throw new StylizationOptionsError(`depthRange has unknown field ${JSON.stringify(extra[0])}; expected near, far or softness`);
+    }
+    if (typeof near !== "number" || !(near >= 0 && Number.isFinite(near))) {
+        throw new StylizationOptionsError(`depthRange.near is ${shown(near)}; expected a distance of 0 or more`);
+    }
+    if (typeof far !== "number" || !(far > near)) {
+        throw new StylizationOptionsError(`depthRange.far is ${shown(far)}; expected a distance beyond near (${near}), or Infinity`);
+    }
+    if (softness !== undefined && (typeof softness !== "number" || !(softness >= 0 && Number.isFinite(softness)))) {
+        throw new StylizationOptionsError(`depthRange.softness is ${shown(softness)}; expected a distance of 0 or more`);
+    }
+    return softness === undefined ? { near, far } : { near, far, softness };
+}
+
 /** Resolves every default in one place. */
 export function resolveStylizationOptions(options: StylizationOptions, activeCamera: Camera | null): ResolvedStylizationOptions {
     const camera = options.camera ?? activeCamera;
@@ -182,6 +245,8 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
         enabled: options.enabled ?? true,
         temporal: checkTemporal(options.temporal === undefined ? {} : options.temporal, { reproject: true, history: 0 }),
         stylizeLayers: checkBoolean("stylizeLayers", options.stylizeLayers ?? false),
+        exclude: checkExclusion(options.exclude),
+        depthRange: checkDepthRange(options.depthRange),
         download: {
             onProgress: options.onProgress,
             maxModelBytes: checkPositive("maxModelBytes", options.maxModelBytes),

@@ -6,7 +6,6 @@
 import type { Scene } from "@babylonjs/core/scene.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { Observable, type Observer } from "@babylonjs/core/Misc/observable.js";
-import { StylizationPostProcess } from "./composite/stylizationPostProcess.js";
 import { CompositeFeed } from "./composite/compositeFeed.js";
 import { exposeToBabylonInspector } from "./composite/babylonInspector.js";
 import type { PreprocessConfig } from "./contract/preprocessConfig.js";
@@ -29,8 +28,7 @@ import { LivePreprocess } from "./preprocess/livePreprocess.js";
 import { checkTargetFps, checkTargetHeight } from "./options.js";
 import type { ResolvedStylizationOptions, SetModelOptions } from "./options.js";
 import { CompositeControls } from "./composite/compositeControls.js";
-import { TemporalFilter, type ShownResult } from "./temporal/temporalFilter.js";
-import { ForegroundLayers } from "./composite/foregroundLayers.js";
+import type { ShownResult } from "./temporal/temporalFilter.js";
 import { InferenceSizing } from "./capture/inferenceSize.js";
 
 export class Stylization extends CompositeControls {
@@ -68,25 +66,17 @@ export class Stylization extends CompositeControls {
         options: ResolvedStylizationOptions
     ) {
         super(
-            new StylizationPostProcess("stylization", options.camera),
-            new TemporalFilter(
-                scene,
-                options.camera,
-                options.temporal,
-                () => this._shownResult(),
-                (error) =>
-                    this._reportError(
-                        asStylizationError(error, (message, cause) => new InferenceError(`temporal pass failed, turned off: ${message}`, { cause }))
-                    )
-            ),
-            new ForegroundLayers(scene, options.camera, options.stylizeLayers)
+            scene,
+            options,
+            () => this._shownResult(),
+            (what, error) =>
+                this._reportError(asStylizationError(error, (message, cause) => new InferenceError(`${what} failed, turned off: ${message}`, { cause })))
         );
         this.camera = options.camera;
         this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight, options.targetFps, options.minTargetHeight);
         this._providers = new ProviderChoice(options.executionProvider);
         this._enabled = options.enabled;
         this._preprocess = new LivePreprocess(options.preprocess);
-        Object.assign(this._postProcess.composite, { blend: options.blend, view: options.view, splitPosition: options.splitPosition });
         this._pipeline = this._createPipeline();
         exposeToBabylonInspector(this, this._postProcess);
         this._feed = new CompositeFeed(
@@ -94,7 +84,8 @@ export class Stylization extends CompositeControls {
             this._postProcess,
             () => this._pipeline,
             () => this._enabled,
-            this._temporal
+            this._temporal,
+            this._selection
         );
         const engine = scene.getEngine();
         // Like the pipeline's, these run inside Babylon's observers: a failure is reported, never thrown into the loop.

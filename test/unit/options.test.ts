@@ -1,6 +1,8 @@
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { StylizationOptionsError, StylizationError } from "../../src/plugin/errors";
 import {
+    checkDepthRange,
+    checkExclusion,
     checkTargetHeight,
     checkTemporal,
     checkUnit,
@@ -42,6 +44,8 @@ describe("resolveStylizationOptions", () => {
             enabled: true,
             temporal: { reproject: true, history: 0 },
             stylizeLayers: false,
+            exclude: null,
+            depthRange: null,
             download: { onProgress: undefined, maxModelBytes: undefined, downloadStallMs: undefined },
         });
     });
@@ -68,6 +72,8 @@ describe("resolveStylizationOptions", () => {
                 enabled: false,
                 temporal: { reproject: false, history: 0.75 },
                 stylizeLayers: true,
+                exclude: 0x10000000,
+                depthRange: { near: 20 },
                 onProgress,
                 maxModelBytes: 1e6,
                 downloadStallMs: 5000,
@@ -87,6 +93,8 @@ describe("resolveStylizationOptions", () => {
             enabled: false,
             temporal: { reproject: false, history: 0.75 },
             stylizeLayers: true,
+            exclude: 0x10000000,
+            depthRange: { near: 20, far: Infinity },
             download: { onProgress, maxModelBytes: 1e6, downloadStallMs: 5000 },
         });
         for (const ep of ["auto", "webgpu", "webgl", "wasm"] as const) {
@@ -104,7 +112,7 @@ describe("resolveStylizationOptions", () => {
         expect(optionsError({ blend: -0.01 }).message).toContain("blend");
         expect(optionsError({ blend: NaN }).message).toContain("blend");
         expect(optionsError({ blend: "1" as never }).message).toContain("blend");
-        expect(optionsError({ view: "foo" as never }).message).toBe('view is "foo"; expected one of stylized, original, split, difference');
+        expect(optionsError({ view: "foo" as never }).message).toBe('view is "foo"; expected one of stylized, original, split, difference, mask');
         expect(optionsError({ splitPosition: 1.5 }).message).toContain("splitPosition");
         expect(optionsError({ targetHeight: 4 }).message).toBe("targetHeight is 4; expected a number of pixels from 8 to 4096");
         expect(optionsError({ targetHeight: 4097 }).message).toContain("targetHeight");
@@ -115,6 +123,14 @@ describe("resolveStylizationOptions", () => {
         expect(optionsError({ temporal: null as never }).message).toContain("temporal is null");
         expect(optionsError({ stylizeLayers: "no" as never }).message).toBe('stylizeLayers is "no"; expected true or false');
         expect(optionsError({ targetFps: -1 }).message).toBe("targetFps is -1; expected frames per second from 0 (off) to 1000");
+        expect(optionsError({ exclude: "hands" as never }).message).toBe(
+            'exclude is "hands"; expected a predicate (mesh) => boolean, an array of meshes or a layer mask (an integer from 0 to 0xFFFFFFFF)'
+        );
+        expect(optionsError({ exclude: 1.5 }).message).toContain("exclude is 1.5");
+        expect(optionsError({ depthRange: { near: -1 } }).message).toBe("depthRange.near is -1; expected a distance of 0 or more");
+        expect(optionsError({ depthRange: { near: 10, far: 10 } }).message).toBe("depthRange.far is 10; expected a distance beyond near (10), or Infinity");
+        expect(optionsError({ depthRange: { softness: NaN } }).message).toBe("depthRange.softness is NaN; expected a distance of 0 or more");
+        expect(optionsError({ depthRange: 20 as never }).message).toContain("depthRange is 20; expected an object");
         expect(optionsError({ minTargetHeight: 2 }).message).toBe("minTargetHeight is 2; expected a number of pixels from 8 to 4096");
     });
 });
@@ -132,8 +148,28 @@ describe("checkers", () => {
         expect(checkTemporal({ history: 1 }, { reproject: false, history: 0.5 })).toEqual({ reproject: false, history: 1 });
     });
 
-    test("checkView accepts exactly the four views", () => {
-        expect(StylizationViews).toEqual(["stylized", "original", "split", "difference"]);
+    test("checkExclusion takes a predicate, a mesh list or a 32-bit layer mask; null or undefined is none", () => {
+        const predicate = () => true;
+        expect([checkExclusion(predicate), checkExclusion([]), checkExclusion(0xffffffff), checkExclusion(null), checkExclusion(undefined)]).toEqual([
+            predicate,
+            [],
+            0xffffffff,
+            null,
+            null,
+        ]);
+        expect(() => checkExclusion(2 ** 32)).toThrow(StylizationOptionsError);
+        expect(() => checkExclusion({ name: "hand" })).toThrow(StylizationOptionsError);
+    });
+
+    test("checkDepthRange fills near and far, keeps softness only when given", () => {
+        expect(checkDepthRange({ far: 50 })).toEqual({ near: 0, far: 50 });
+        expect(checkDepthRange({ near: 5, softness: 0 })).toEqual({ near: 5, far: Infinity, softness: 0 });
+        expect(checkDepthRange(null)).toBeNull();
+        expect(() => checkDepthRange({ near: Infinity })).toThrow("depthRange.near is Infinity");
+    });
+
+    test("checkView accepts exactly the five views", () => {
+        expect(StylizationViews).toEqual(["stylized", "original", "split", "difference", "mask"]);
         for (const v of StylizationViews) expect(checkView(v)).toBe(v);
         expect(() => checkView("Stylized")).toThrow(StylizationOptionsError);
     });

@@ -167,6 +167,24 @@ describe("enable / disable on a NullEngine", () => {
         [hud, background, elsewhere, later].forEach((layer) => layer.dispose());
     });
 
+    test("exclusion and a depth range render their passes only while set; the camera's render targets are restored when it goes", async () => {
+        const { handle } = await enablePending(undefined, { temporal: { reproject: false }, exclude: (mesh) => mesh.name === "hand" });
+        const targets = () => camera.customRenderTargets.map((target) => target.name);
+        expect(targets()).toEqual([expect.stringContaining("gBuffer"), "stylizeExcluded"]);
+        handle.exclude = null;
+        expect(targets()).toEqual([]);
+        handle.depthRange = { near: 20 };
+        handle.temporal = { reproject: true }; // shares the one geometry pass
+        expect(targets()).toEqual([expect.stringContaining("gBuffer")]);
+        for (let i = 0; i < 3; i++) scene.render();
+        expect(consoleError).not.toHaveBeenCalled(); // a NullEngine has no geometry textures: the passes wait, nothing fails
+        expect(handle.depthRange).toEqual({ near: 20, far: Infinity });
+        expect(() => (handle.depthRange = { near: 20, far: 10 })).toThrow(StylizationOptionsError);
+        expect(handle.depthRange).toEqual({ near: 20, far: Infinity }); // a refused value changes nothing
+        scene.disableStylization();
+        expect(targets()).toEqual([]);
+    });
+
     test("invalid options reject before anything is created", async () => {
         await expect(scene.enableStylization(notAModel, { view: "sideways" as never })).rejects.toBeInstanceOf(StylizationOptionsError);
         expect(scene.stylization).toBeNull();

@@ -2,18 +2,50 @@
  * How a stylization's composite draws, as the handle exposes it: blend, view, split, how results follow the camera and
  * what is left out of the stylization. The handle (`Stylization`) extends it; every setter checks its value first.
  */
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
-import { checkBoolean, checkTemporal, checkUnit, checkView, type StylizationView, type TemporalOptions } from "../options.js";
-import type { TemporalFilter } from "../temporal/temporalFilter.js";
-import type { ForegroundLayers } from "./foregroundLayers.js";
-import type { StylizationPostProcess } from "./stylizationPostProcess.js";
+import {
+    checkBoolean,
+    checkDepthRange,
+    checkExclusion,
+    checkTemporal,
+    checkUnit,
+    checkView,
+    type DepthRange,
+    type ResolvedDepthRange,
+    type ResolvedStylizationOptions,
+    type StylizationExclusion,
+    type StylizationView,
+    type TemporalOptions,
+} from "../options.js";
+import { TemporalFilter, type ShownResult } from "../temporal/temporalFilter.js";
+import { ForegroundLayers } from "./foregroundLayers.js";
+import { SelectionMask } from "./selectionMask.js";
+import { StylizationPostProcess } from "./stylizationPostProcess.js";
 
 export abstract class CompositeControls {
+    protected readonly _postProcess: StylizationPostProcess;
+    protected readonly _temporal: TemporalFilter;
+    protected readonly _selection: SelectionMask;
+    private readonly _layers: ForegroundLayers;
+
+    /**
+     * @param shown the result the composite would show now, if any
+     * @param onPassError a temporal or selection pass failed inside a frame (it turned itself off)
+     */
     protected constructor(
-        protected readonly _postProcess: StylizationPostProcess,
-        protected readonly _temporal: TemporalFilter,
-        private readonly _layers: ForegroundLayers
-    ) {}
+        scene: Scene,
+        options: ResolvedStylizationOptions,
+        shown: () => ShownResult | undefined,
+        onPassError: (what: string, error: unknown) => void
+    ) {
+        const camera = options.camera;
+        this._postProcess = new StylizationPostProcess("stylization", camera);
+        Object.assign(this._postProcess.composite, { blend: options.blend, view: options.view, splitPosition: options.splitPosition });
+        this._temporal = new TemporalFilter(scene, camera, options.temporal, shown, (error) => onPassError("temporal pass", error));
+        this._selection = new SelectionMask(scene, camera, options.exclude, options.depthRange, (error) => onPassError("selection mask", error));
+        this._layers = new ForegroundLayers(scene, camera, options.stylizeLayers);
+    }
 
     /**
      * Whether the camera's foreground layers (a Babylon GUI fullscreen UI, a HUD `Layer`) are stylized with the scene.
@@ -24,6 +56,25 @@ export abstract class CompositeControls {
     }
     public set stylizeLayers(value: boolean) {
         this._layers.stylize = checkBoolean("stylizeLayers", value);
+    }
+
+    /**
+     * Meshes left out of the stylization (a predicate, a list of meshes or a layer mask; null for none): where one is
+     * the visible surface the original frame shows. See `StylizationOptions.exclude`.
+     */
+    public get exclude(): StylizationExclusion | null {
+        return this._selection.exclude;
+    }
+    public set exclude(value: StylizationExclusion | null) {
+        this._selection.exclude = checkExclusion(value);
+    }
+
+    /** The view distances that are stylized, with their falloff (null: all of them). See `StylizationOptions.depthRange`. */
+    public get depthRange(): ResolvedDepthRange | null {
+        return this._selection.depthRange;
+    }
+    public set depthRange(value: DepthRange | null) {
+        this._selection.depthRange = checkDepthRange(value);
     }
 
     /** Blend between the original (0) and stylized (1) frame. */
@@ -75,6 +126,7 @@ export abstract class CompositeControls {
     protected _disposeComposite(camera: Camera): void {
         this._postProcess.dispose(camera);
         this._temporal.dispose();
+        this._selection.dispose();
         this._layers.dispose();
     }
 }

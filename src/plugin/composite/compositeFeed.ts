@@ -8,6 +8,7 @@ import { CameraCutDetector } from "../capture/cameraCut.js";
 import type { FramePipeline } from "../pipeline/framePipeline.js";
 import type { StylizationPostProcess } from "./stylizationPostProcess.js";
 import type { TemporalFilter } from "../temporal/temporalFilter.js";
+import type { SelectionMask } from "./selectionMask.js";
 
 export class CompositeFeed {
     private readonly _cuts: CameraCutDetector;
@@ -22,7 +23,9 @@ export class CompositeFeed {
         /** Whether stylization is on. */
         private readonly _enabled: () => boolean,
         /** Warps the shown result to the camera now and stabilizes it. */
-        private readonly _temporal: TemporalFilter
+        private readonly _temporal: TemporalFilter,
+        /** What is left out of the stylization. */
+        private readonly _selection: SelectionMask
     ) {
         this._cuts = new CameraCutDetector(camera);
         _postProcess.onApplyObservable.add(() => this._feed());
@@ -44,8 +47,11 @@ export class CompositeFeed {
         try {
             composite.stylized = this._enabled() && pipeline.phase !== "stopped" ? pipeline.texture : undefined;
             composite.temporal = composite.stylized ? this._temporal.outputFor(frame) : undefined;
+            // Left out means left out: without this frame's mask (a resize, the shader compiling) the original shows.
+            composite.mask = this._selection.active ? this._selection.maskFor(frame) : undefined;
+            composite.stylized = this._selection.active && !composite.mask ? undefined : composite.stylized;
         } catch (error) {
-            composite.stylized = composite.temporal = undefined;
+            composite.stylized = composite.temporal = composite.mask = undefined;
             pipeline.fail("composite", error);
         }
     }

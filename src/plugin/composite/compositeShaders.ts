@@ -1,11 +1,14 @@
 /**
  * Composite: draws the scene frame and the stylized image according to the view mode. Both languages ship so that
  * Babylon never fetches its GLSL->WGSL compiler at run time on WebGPU.
- * view: 0 stylized (blended by `blend`), 1 original, 2 split (original left of `splitPosition`), 3 difference.
+ * view: 0 stylized (blended by `blend`), 1 original, 2 split (original left of `splitPosition`), 3 difference, 4 the
+ * selection mask (white where the stylized image shows in full).
  * The stylized image has row 0 at the top (uploaded rows, or compute-written texel rows) while vUV.y = 0 is the
  * bottom on both engines, hence the flipped v when sampling it.
  * temporal.x = 1 shows the temporal pass's output instead (see temporal/temporalShaders.ts): a render target in the
  * frame's own layout, its rgb drawn over the frame with weight a (0 where the result never saw the surface).
+ * temporal.y = 1 multiplies that weight by the selection mask's R (see selectionShaders.ts), in the frame's layout too:
+ * where it is 0 the original frame shows exactly.
  */
 export const CompositeShaderName = "stylizeComposite";
 
@@ -15,17 +18,21 @@ varying vec2 vUV;
 uniform sampler2D textureSampler;
 uniform sampler2D stylizedSampler;
 uniform sampler2D temporalSampler;
+uniform sampler2D maskSampler;
 uniform vec4 settings; // blend, view, splitPosition, hasResult
-uniform vec4 temporal; // show the temporal output
+uniform vec4 temporal; // show the temporal output, apply the mask
 void main(void) {
   vec4 original = texture2D(textureSampler, vUV);
   vec2 suv = vec2(vUV.x, 1.0 - vUV.y);
   vec4 filtered = texture2D(temporalSampler, vUV);
   vec3 result = temporal.x > 0.5 ? filtered.rgb : texture2D(stylizedSampler, suv).rgb;
-  float weight = temporal.x > 0.5 ? filtered.a : 1.0;
+  float keep = temporal.y > 0.5 ? texture2D(maskSampler, vUV).r : 1.0;
+  float weight = (temporal.x > 0.5 ? filtered.a : 1.0) * keep;
   vec4 stylized = vec4(weight < 1.0 ? mix(original.rgb, result, weight) : result, original.a);
   float view = settings.y;
-  if (settings.w < 0.5 || view > 0.5 && view < 1.5) {
+  if (view > 3.5) {
+    gl_FragColor = vec4(vec3(keep), 1.0);
+  } else if (settings.w < 0.5 || view > 0.5 && view < 1.5) {
     gl_FragColor = original;
   } else if (view > 2.5) {
     gl_FragColor = vec4(abs(stylized.rgb - original.rgb), original.a);
@@ -49,6 +56,8 @@ var stylizedSamplerSampler: sampler;
 var stylizedSampler: texture_2d<f32>;
 var temporalSamplerSampler: sampler;
 var temporalSampler: texture_2d<f32>;
+var maskSamplerSampler: sampler;
+var maskSampler: texture_2d<f32>;
 uniform settings: vec4f;
 uniform temporal: vec4f;
 @fragment
@@ -58,7 +67,8 @@ fn main(input: FragmentInputs) -> FragmentOutputs {
   let filtered = textureSample(temporalSampler, temporalSamplerSampler, input.vUV);
   let on = uniforms.temporal.x > 0.5;
   let result = select(textureSample(stylizedSampler, stylizedSamplerSampler, suv).rgb, filtered.rgb, on);
-  let weight = select(1.0, filtered.a, on);
+  let keep = select(1.0, textureSample(maskSampler, maskSamplerSampler, input.vUV).r, uniforms.temporal.y > 0.5);
+  let weight = select(1.0, filtered.a, on) * keep;
   let stylized = vec4f(select(result, mix(original.rgb, result, weight), weight < 1.0), original.a);
   let s = uniforms.settings;
   var color = mix(original, stylized, s.x);
@@ -71,6 +81,9 @@ fn main(input: FragmentInputs) -> FragmentOutputs {
   }
   if (s.w < 0.5 || (s.y > 0.5 && s.y < 1.5)) {
     color = original;
+  }
+  if (s.y > 3.5) {
+    color = vec4f(vec3f(keep), 1.0);
   }
   fragmentOutputs.color = color;
 }

@@ -16,13 +16,13 @@ import type { StylizationView } from "../options.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import { CompositeGlsl, CompositeShaderName, CompositeWgsl } from "./compositeShaders.js";
 
-const ViewIndex: Record<StylizationView, number> = { stylized: 0, original: 1, split: 2, difference: 3 };
+const ViewIndex: Record<StylizationView, number> = { stylized: 0, original: 1, split: 2, difference: 3, mask: 4 };
 
 /** Engine-only composite: holds the display settings and binds them with the stylized image. */
 export class ThinStylizationComposite extends EffectWrapper {
     public static readonly FragmentName = CompositeShaderName;
     public static readonly Uniforms = ["settings", "temporal"];
-    public static readonly Samplers = ["stylizedSampler", "temporalSampler"];
+    public static readonly Samplers = ["stylizedSampler", "temporalSampler", "maskSampler"];
 
     /** Blend between the original (0) and stylized (1) frame. */
     public blend = 1;
@@ -33,6 +33,8 @@ export class ThinStylizationComposite extends EffectWrapper {
     public stylized: BaseTexture | undefined;
     /** The temporal pass's output for this frame (the result warped and stabilized), shown instead of `stylized`. */
     public temporal: InternalTexture | undefined;
+    /** The selection mask for this frame (R: how much of the stylized image shows); undefined: all of it. */
+    public mask: InternalTexture | undefined;
     private readonly _placeholder: RawTexture;
 
     public constructor(name: string, engine: AbstractEngine) {
@@ -67,17 +69,19 @@ export class ThinStylizationComposite extends EffectWrapper {
         const effect = this.drawWrapper.effect!;
         effect.setTexture("stylizedSampler", this.stylized ?? this._placeholder);
         effect.setFloat4("settings", this.blend, ViewIndex[this.view], this.splitPosition, this.stylized ? 1 : 0);
-        if (this.temporal) {
-            effect._bindTexture("temporalSampler", this.temporal);
-        } else {
-            effect.setTexture("temporalSampler", this._placeholder);
+        for (const [sampler, texture] of [["temporalSampler", this.temporal] as const, ["maskSampler", this.mask] as const]) {
+            if (texture) {
+                effect._bindTexture(sampler, texture);
+            } else {
+                effect.setTexture(sampler, this._placeholder);
+            }
         }
-        effect.setFloat4("temporal", this.temporal ? 1 : 0, 0, 0, 0);
+        effect.setFloat4("temporal", this.temporal ? 1 : 0, this.mask ? 1 : 0, 0, 0);
     }
 
     /** Back to the defaults, showing the original frame. */
     public reset(): void {
-        Object.assign(this, { blend: 1, view: "stylized", splitPosition: 0.5, stylized: undefined, temporal: undefined });
+        Object.assign(this, { blend: 1, view: "stylized", splitPosition: 0.5, stylized: undefined, temporal: undefined, mask: undefined });
     }
 
     public override dispose(): void {

@@ -3,6 +3,7 @@
  * 0 where nothing was drawn) and each pixel's screen motion since the last frame, Babylon's linear velocity (last
  * frame's position minus this one's, in texture units; it comes from each mesh's and bone's last world matrices, so
  * objects that move by themselves have theirs). Nearest sampling: depths and motions are compared, never blended.
+ * One pass per camera serves every user (the temporal filter, the selection mask): see acquireGeometryPass.
  */
 import type { Scene } from "@babylonjs/core/scene.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
@@ -43,7 +44,7 @@ export class GeometryPass {
     }
 
     private _texture(type: number): InternalTexture | undefined {
-        return this.target.textures[this._renderer.getTextureIndex(type)]?.getInternalTexture() ?? undefined;
+        return this.target.textures?.[this._renderer.getTextureIndex(type)]?.getInternalTexture() ?? undefined; // none on a NullEngine
     }
 
     /** View-space z of the last render. */
@@ -56,11 +57,56 @@ export class GeometryPass {
         return this._texture(GeometryBufferRenderer.VELOCITY_LINEAR_TEXTURE_TYPE);
     }
 
-    public resize(width: number, height: number): void {
+    /** Resizes to the engine's render size when the canvas changed: false then (this frame's render is stale). */
+    public fitsRenderSize(): boolean {
+        const engine = this.target.getScene()!.getEngine();
+        const [width, height] = [engine.getRenderWidth(), engine.getRenderHeight()];
+        const size = this.target.getSize();
+        if (size.width === width && size.height === height) {
+            return true;
+        }
         this.target.resize({ width, height });
+        return false;
     }
 
     public dispose(): void {
         this._renderer.dispose();
+    }
+}
+
+/**
+ * The camera's geometry pass and its users. It renders (is one of the camera's custom render targets) while it has
+ * users; without them it stays idle for the next one (Babylon's WebGPU engine never frees an effect's leftover uniform
+ * buffer: see stylizationPostProcess.ts) and goes with the camera.
+ */
+const shared = new WeakMap<Camera, { pass: GeometryPass; users: number }>();
+
+/** The camera's geometry pass, rendering each frame until every acquirer has released it. */
+export function acquireGeometryPass(scene: Scene, camera: Camera): GeometryPass {
+    let entry = shared.get(camera);
+    if (!entry) {
+        const created = (entry = { pass: new GeometryPass(scene, camera), users: 0 });
+        shared.set(camera, created);
+        camera.onDisposeObservable.addOnce(() => {
+            shared.delete(camera);
+            created.pass.dispose();
+        });
+    }
+    if (entry.users++ === 0) {
+        camera.customRenderTargets.push(entry.pass.target);
+    }
+    return entry.pass;
+}
+
+/** One user less; the last one stops the pass from rendering. */
+export function releaseGeometryPass(camera: Camera, pass: GeometryPass): void {
+    const entry = shared.get(camera);
+    if (entry?.pass !== pass || entry.users === 0 || --entry.users > 0) {
+        return;
+    }
+    const targets = camera.customRenderTargets;
+    const index = targets.indexOf(pass.target);
+    if (index >= 0) {
+        targets.splice(index, 1);
     }
 }

@@ -9,16 +9,17 @@
  */
 import type { Scene } from "@babylonjs/core/scene.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
-import type { Observer } from "@babylonjs/core/Misc/observable.js";
 import { Matrix } from "@babylonjs/core/Maths/math.vector.pure.js";
 import type { BaseTexture } from "@babylonjs/core/Materials/Textures/baseTexture.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { RenderTargetWrapper } from "@babylonjs/core/Engines/renderTargetWrapper.js";
 import type { TemporalOptions } from "../options.js";
 import type { ChainStep } from "./motionChains.js";
+import { acquireGeometryPass, releaseGeometryPass, type GeometryPass } from "./geometryPass.js";
 import { acquireKit, releaseKit, type TemporalKit } from "./temporalKit.js";
 import type { TemporalInput } from "./temporalPass.js";
 import { readValidShare } from "./validShare.js";
+import { afterCameraTargets } from "../gpu/afterCameraTargets.js";
 
 /** The camera and depth of one captured frame. */
 interface CaptureRecord {
@@ -40,6 +41,7 @@ export class TemporalFilter {
     private _reproject: boolean;
     private _history: number;
     private _kit: TemporalKit | undefined;
+    private _geometry: GeometryPass | undefined;
     private readonly _records = new Map<number, CaptureRecord>();
     /** The last frame the pass ran in, with its camera: the history's. */
     private _last: { frameId: number; view: Matrix; viewProjection: Matrix } | undefined;
@@ -47,9 +49,7 @@ export class TemporalFilter {
     private readonly _lastCamera = { frameId: -1, viewProjection: new Matrix() };
     private _since = 0;
     private _output: { frameId: number; texture: InternalTexture } | undefined;
-    private readonly _observers: Array<Observer<Scene> | Observer<Camera>>;
-    /** Set when this camera starts rendering: the scene also notifies onAfterRenderTargetsRender before any camera. */
-    private _cameraRendering = false;
+    private readonly _stopRunning: () => void;
     private readonly _m = {
         inverseView: new Matrix(),
         inverseProjection: new Matrix(),
@@ -71,15 +71,7 @@ export class TemporalFilter {
         this._reproject = settings.reproject;
         this._history = settings.history;
         this._update();
-        this._observers = [
-            _scene.onBeforeCameraRenderObservable.add((camera) => (this._cameraRendering = camera === _camera)),
-            _scene.onAfterRenderTargetsRenderObservable.add(() => {
-                if (this._cameraRendering) {
-                    this._cameraRendering = false;
-                    this._guard(() => this._run());
-                }
-            }),
-        ];
+        this._stopRunning = afterCameraTargets(_scene, _camera, () => this._guard(() => this._run()));
     }
 
     public get settings(): Required<TemporalOptions> {
@@ -97,9 +89,9 @@ export class TemporalFilter {
             return;
         }
         if (needed) {
-            const kit = (this._kit = acquireKit(this._scene, this._camera));
+            this._kit = acquireKit(this._scene, this._camera);
+            this._geometry = acquireGeometryPass(this._scene, this._camera);
             this._since = this._scene.getEngine().frameId;
-            this._camera.customRenderTargets.push(kit.geometry.target);
         } else {
             this._release();
         }
@@ -123,17 +115,15 @@ export class TemporalFilter {
     }
 
     private _record(frameId: number): void {
-        const kit = this._kit;
-        const source = kit?.geometry.depth;
-        if (!kit || !source || !kit.copy.isReady()) {
+        const [kit, geometry] = [this._kit, this._geometry];
+        const source = geometry?.depth;
+        if (!kit || !geometry || !source || !kit.copy.isReady()) {
             return; // off, or the copy shader is still compiling
         }
-        const engine = this._scene.getEngine();
-        const [width, height] = [engine.getRenderWidth(), engine.getRenderHeight()];
-        if (source.width !== width || source.height !== height) {
-            kit.geometry.resize(width, height); // the canvas changed: this frame's depth is stale, the next one is right
-            return;
+        if (!geometry.fitsRenderSize()) {
+            return; // the canvas changed: this frame's depth is stale, the next one is right
         }
+        const [width, height] = [source.width, source.height];
         const target = kit.copy.copy(source, this._reuse(frameId, width, height));
         kit.chains.start(frameId, width, height);
         const camera = this._camera;
@@ -194,7 +184,7 @@ export class TemporalFilter {
         const m = this._m;
         camera.getViewMatrix().invertToRef(m.inverseView);
         camera.getProjectionMatrix().invertToRef(m.inverseProjection);
-        const step = this._motionStep(kit, frameId);
+        const step = this._motionStep(frameId);
         if (step && kit.chains.isReady()) {
             kit.chains.advance(step);
         } else {
@@ -209,8 +199,8 @@ export class TemporalFilter {
      * This frame's geometry and camera for objects' own motion, when it can be followed: the geometry pass's velocity
      * spans one frame, so it needs last frame's camera, and two frames of the pass (before, meshes have no last matrices).
      */
-    private _motionStep(kit: TemporalKit, frameId: number): ChainStep | undefined {
-        const [depth, velocity] = [kit.geometry.depth, kit.geometry.velocity];
+    private _motionStep(frameId: number): ChainStep | undefined {
+        const [depth, velocity] = [this._geometry?.depth, this._geometry?.velocity];
         if (!this._reproject || !depth || !velocity || this._lastCamera.frameId !== frameId - 1 || frameId - this._since < 2) {
             return undefined;
         }
@@ -221,7 +211,7 @@ export class TemporalFilter {
 
     private _runPass(kit: TemporalKit, step: ChainStep | undefined): void {
         const shown = this._shown();
-        const currentDepth = kit.geometry.depth;
+        const currentDepth = this._geometry?.depth;
         const engine = this._scene.getEngine();
         const frameId = engine.frameId;
         const pass = kit.pass;
@@ -284,20 +274,18 @@ export class TemporalFilter {
 
     private _release(): void {
         this._drop(() => true);
-        const kit = this._kit;
-        if (kit) {
-            const targets = this._camera.customRenderTargets;
-            if (targets.includes(kit.geometry.target)) {
-                targets.splice(targets.indexOf(kit.geometry.target), 1);
-            }
-            releaseKit(this._camera, kit);
+        if (this._kit) {
+            releaseKit(this._camera, this._kit);
         }
-        this._kit = undefined;
+        if (this._geometry) {
+            releaseGeometryPass(this._camera, this._geometry);
+        }
+        this._kit = this._geometry = undefined;
         this._last = this._output = undefined;
     }
 
     public dispose(): void {
-        this._observers.forEach((observer) => observer.remove());
+        this._stopRunning();
         this._release();
     }
 }

@@ -6,12 +6,10 @@
 import type { Scene } from "@babylonjs/core/scene.js";
 import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { DepthCopy } from "./depthCopy.js";
-import { GeometryPass } from "./geometryPass.js";
 import { MotionChains } from "./motionChains.js";
 import { TemporalPass } from "./temporalPass.js";
 
 export interface TemporalKit {
-    geometry: GeometryPass;
     copy: DepthCopy;
     chains: MotionChains;
     pass: TemporalPass;
@@ -21,7 +19,6 @@ export interface TemporalKit {
 const idleKits = new WeakMap<Camera, TemporalKit>();
 
 function disposeKit(kit: TemporalKit): void {
-    kit.geometry.dispose();
     kit.copy.dispose();
     kit.chains.dispose();
     kit.pass.dispose();
@@ -35,7 +32,7 @@ export function acquireKit(scene: Scene, camera: Camera): TemporalKit {
         return idle;
     }
     const engine = scene.getEngine();
-    const kit = { geometry: new GeometryPass(scene, camera), copy: new DepthCopy(engine), chains: new MotionChains(engine), pass: new TemporalPass(engine) };
+    const kit = { copy: new DepthCopy(engine), chains: new MotionChains(engine), pass: new TemporalPass(engine) };
     camera.onDisposeObservable.addOnce(() => {
         if (idleKits.get(camera) === kit) {
             idleKits.delete(camera);

@@ -1,0 +1,196 @@
+/**
+ * What is stylized: excluded meshes and a depth range, as a mask the composite reads (selectionShaders.ts), drawn at
+ * the frame's full size each frame after the camera's render targets. The scene's depth comes from the camera's
+ * geometry pass (shared with the temporal filter); the excluded meshes' from a depth pass over them alone, so an
+ * excluded mesh hidden behind another surface is not left out. Nothing runs, and nothing is held, while neither is set.
+ */
+import type { Scene } from "@babylonjs/core/scene.js";
+import type { Camera } from "@babylonjs/core/Cameras/camera.js";
+import { Constants } from "@babylonjs/core/Engines/constants.js";
+import type { RenderTargetWrapper } from "@babylonjs/core/Engines/renderTargetWrapper.js";
+import type { EffectRenderer, EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
+import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
+import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
+import { DepthRenderer } from "@babylonjs/core/Rendering/depthRenderer.pure.js";
+import { afterCameraTargets } from "../gpu/afterCameraTargets.js";
+import { createDataTarget, createFullscreenEffect } from "../gpu/fullscreenPass.js";
+import type { ResolvedDepthRange, StylizationExclusion } from "../options.js";
+import { acquireGeometryPass, releaseGeometryPass, type GeometryPass } from "../temporal/geometryPass.js";
+import { SelectionGlsl, SelectionSamplers, SelectionShaderName, SelectionUniforms, SelectionWgsl } from "./selectionShaders.js";
+
+/** Stands for an infinite distance in the shader. */
+const Far = 1e30;
+
+function predicateOf(exclude: StylizationExclusion): (mesh: AbstractMesh) => boolean {
+    if (typeof exclude === "function") {
+        return exclude;
+    }
+    if (typeof exclude === "number") {
+        return (mesh) => (mesh.layerMask & exclude) !== 0;
+    }
+    const meshes = new Set(exclude);
+    return (mesh) => meshes.has(mesh);
+}
+
+export class SelectionMask {
+    private _exclude: StylizationExclusion | null;
+    private _range: ResolvedDepthRange | null;
+    private _geometry: GeometryPass | undefined;
+    /** Kept once made (its RTT is rendered only while something is excluded). */
+    private _excluded: DepthRenderer | undefined;
+    private _effect: { renderer: EffectRenderer; wrapper: EffectWrapper } | undefined;
+    private _target: RenderTargetWrapper | undefined;
+    private _output: { frameId: number; texture: InternalTexture } | undefined;
+    private _sources: { depth: InternalTexture; excluded: InternalTexture | undefined } | undefined;
+    private readonly _stopRunning: () => void;
+
+    public constructor(
+        private readonly _scene: Scene,
+        private readonly _camera: Camera,
+        exclude: StylizationExclusion | null,
+        range: ResolvedDepthRange | null,
+        /** A failure inside a frame: the selection is dropped (the scene keeps rendering) and reported here. */
+        private readonly _onError: (error: unknown) => void
+    ) {
+        this._exclude = exclude;
+        this._range = range;
+        this._update();
+        this._stopRunning = afterCameraTargets(_scene, _camera, () => this._guard(() => this._run()));
+    }
+
+    public get exclude(): StylizationExclusion | null {
+        return this._exclude;
+    }
+    public set exclude(value: StylizationExclusion | null) {
+        this._exclude = value;
+        this._guard(() => this._update());
+    }
+
+    public get depthRange(): ResolvedDepthRange | null {
+        return this._range;
+    }
+    public set depthRange(value: ResolvedDepthRange | null) {
+        this._range = value;
+        this._guard(() => this._update());
+    }
+
+    /** Whether anything is left out: the composite then shows the stylized image only through {@link maskFor}. */
+    public get active(): boolean {
+        return this._exclude !== null || this._range !== null;
+    }
+
+    /** The mask for the frame being drawn (R: the stylized image's weight), or undefined when it is not ready. */
+    public maskFor(frameId: number): InternalTexture | undefined {
+        return this._output?.frameId === frameId ? this._output.texture : undefined;
+    }
+
+    private _guard(work: () => void): void {
+        try {
+            work();
+        } catch (error) {
+            this._exclude = this._range = null;
+            this._update();
+            this._onError(error);
+        }
+    }
+
+    /** Starts or stops the passes the settings need. */
+    private _update(): void {
+        const [scene, camera] = [this._scene, this._camera];
+        if (this.active && !this._geometry) {
+            this._geometry = acquireGeometryPass(scene, camera);
+            if (!this._effect) {
+                this._effect = createFullscreenEffect(scene.getEngine(), {
+                    name: SelectionShaderName,
+                    glsl: SelectionGlsl,
+                    wgsl: SelectionWgsl,
+                    uniforms: SelectionUniforms,
+                    samplers: SelectionSamplers,
+                });
+                this._effect.wrapper.onApplyObservable.add(() => this._bind());
+            }
+        } else if (!this.active && this._geometry) {
+            releaseGeometryPass(camera, this._geometry);
+            this._geometry = this._output = undefined;
+            this._target?.dispose();
+            this._target = undefined;
+        }
+        const targets = camera.customRenderTargets;
+        if (this._exclude !== null) {
+            this._excluded ??= new DepthRenderer(
+                scene,
+                Constants.TEXTURETYPE_FLOAT,
+                camera,
+                false,
+                Constants.TEXTURE_NEAREST_SAMPLINGMODE,
+                true,
+                "stylizeExcluded"
+            );
+            const map = this._excluded.getDepthMap();
+            map.renderListPredicate = predicateOf(this._exclude);
+            if (!targets.includes(map)) {
+                targets.push(map);
+            }
+        } else if (this._excluded && targets.includes(this._excluded.getDepthMap())) {
+            targets.splice(targets.indexOf(this._excluded.getDepthMap()), 1);
+        }
+    }
+
+    private _run(): void {
+        const [geometry, effect] = [this._geometry, this._effect];
+        const depth = geometry?.depth;
+        if (!geometry || !effect || !depth || !geometry.fitsRenderSize() || !effect.wrapper.isReady()) {
+            return; // off, a canvas resize (this frame's depth is stale) or the shader is compiling
+        }
+        let excluded: InternalTexture | undefined;
+        if (this._exclude !== null) {
+            const map = this._excluded!.getDepthMap();
+            const size = map.getSize();
+            if (size.width !== depth.width || size.height !== depth.height) {
+                map.resize({ width: depth.width, height: depth.height });
+                return;
+            }
+            excluded = map.getInternalTexture() ?? undefined;
+            if (!excluded) {
+                return;
+            }
+        }
+        if (this._target?.width !== depth.width || this._target.height !== depth.height) {
+            this._target?.dispose();
+            this._target = createDataTarget(this._scene.getEngine(), depth.width, depth.height, {
+                type: Constants.TEXTURETYPE_UNSIGNED_BYTE,
+                format: Constants.TEXTUREFORMAT_R,
+                samplingMode: Constants.TEXTURE_NEAREST_SAMPLINGMODE,
+                label: "stylizeSelection",
+            });
+        }
+        this._sources = { depth, excluded };
+        effect.renderer.render(effect.wrapper, this._target);
+        this._sources = undefined;
+        this._output = { frameId: this._scene.getEngine().frameId, texture: this._target.texture! };
+    }
+
+    private _bind(): void {
+        const effect = this._effect!.wrapper.effect;
+        const { depth, excluded } = this._sources!;
+        effect._bindTexture("sceneDepthSampler", depth);
+        effect._bindTexture("excludedDepthSampler", excluded ?? depth);
+        const range = this._range;
+        const near = range?.near ?? 0;
+        const far = range && Number.isFinite(range.far) ? range.far : Far;
+        const nearSoftness = range?.softness ?? near / 10;
+        const farSoftness = far === Far ? 0 : (range?.softness ?? far / 10);
+        effect.setFloat4("range", near - nearSoftness, near, far, far + farSoftness);
+        effect.setFloat4("mode", excluded ? 1 : 0, far === Far ? 1 : 0, 0, 0);
+        effect.setFloat4("size", depth.width, depth.height, 0, 0);
+    }
+
+    public dispose(): void {
+        this._stopRunning();
+        this._exclude = this._range = null;
+        this._update();
+        this._excluded?.dispose();
+        this._effect?.wrapper.dispose();
+        this._effect?.renderer.dispose();
+    }
+}
