@@ -1,5 +1,5 @@
 /** The demo page's query parameters, parsed and checked in one place. */
-import type { ExecutionProviderOption } from "../plugin/index.js";
+import type { DepthRange, ExecutionProviderOption } from "../plugin/index.js";
 
 export interface DemoParams {
     /** `?engine=webgpu|webgl` @defaultValue "webgpu" (falls back to WebGL2 where WebGPU is missing) */
@@ -35,6 +35,13 @@ export interface DemoParams {
     targetFps: number;
     /** `?stylizeUi=1` paints the GUI (the quest marker) with the scene; by default it stays crisp over it. */
     stylizeUi: boolean;
+    /** `?exclude=villager,windmillSails` leaves meshes whose name starts with one of the prefixes unstylized. */
+    exclude: string[];
+    /**
+     * `?depthRange=<near>,<far>,<softness>` stylizes only those view distances (any part may be empty:
+     * `?depthRange=30` keeps the foreground crisp, `?depthRange=,30` the distance). @defaultValue everything
+     */
+    depthRange: DepthRange | null;
 }
 
 export function parseDemoParams(search: string): DemoParams {
@@ -68,5 +75,16 @@ export function parseDemoParams(search: string): DemoParams {
         history: Math.min(1, Math.max(0, number("history") ?? 0)),
         targetFps: Math.max(0, number("targetFps") ?? 0),
         stylizeUi: q.get("stylizeUi") === "1",
+        exclude: (q.get("exclude") ?? "").split(",").filter((prefix) => prefix !== ""),
+        depthRange: parseDepthRange(q.get("depthRange")),
     };
+}
+
+/** `near,far,softness`, each part optional; the plugin checks the numbers (and names a bad one). */
+function parseDepthRange(raw: string | null): DepthRange | null {
+    if (!raw) {
+        return null;
+    }
+    const [near, far, softness] = raw.split(",").map((part) => (part.trim() === "" ? undefined : Number(part)));
+    return Object.fromEntries(Object.entries({ near, far, softness }).filter(([, value]) => value !== undefined));
 }

@@ -2,6 +2,7 @@
  * The demo: a small village stylized by the plugin. Query parameters (see demoParams.ts):
  *   ?engine=webgpu|webgl  ?model=<url>  ?ep=auto|webgpu|webgl|wasm  ?height=<px>  ?path=1  ?frame=<i>  ?stylize=0
  *   ?hud=0  ?size=<w>x<h>  ?scene=test  ?temporal=off  ?history=<0..1>  ?targetFps=<n>  ?stylizeUi=1
+ *   ?exclude=<name prefixes>  ?depthRange=<near>,<far>,<softness>
  * Exposes `window.demo` (see demoHandle.ts) once ready: after stylization started or failed.
  */
 import { Engine } from "@babylonjs/core/Engines/engine.js";
@@ -131,9 +132,13 @@ async function main(): Promise<void> {
         executionProvider,
         targetHeight:
             params.height ?? defaultInferenceHeight(provider, { hardwareWebGpu: hardwareGpu, softwareGpu: softwareGpu || (engine.isWebGPU && !hardwareGpu) }),
-        temporal: { reproject: params.temporal, history: params.history },
-        targetFps: params.targetFps,
-        stylizeLayers: params.stylizeUi,
+        fromUrl: {
+            temporal: { reproject: params.temporal, history: params.history },
+            targetFps: params.targetFps,
+            stylizeLayers: params.stylizeUi,
+            exclude: params.exclude.length ? (mesh) => params.exclude.some((prefix) => mesh.name.startsWith(prefix)) : null,
+            depthRange: params.depthRange,
+        },
         onChange: (stylization) => {
             demo.stylization = stylization;
             hud.refresh();

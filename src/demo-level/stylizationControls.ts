@@ -3,7 +3,14 @@
  * presets. Always acts on `scene.stylization` (the plugin's current handle), so it stays right whoever replaced it.
  */
 import type { Scene } from "@babylonjs/core/scene.js";
-import { StylizationViews, type ExecutionProviderOption, type ModelLoadProgress, type Stylization, type StylizationError } from "../plugin/index.js";
+import {
+    StylizationViews,
+    type ExecutionProviderOption,
+    type ModelLoadProgress,
+    type Stylization,
+    type StylizationError,
+    type StylizationOptions,
+} from "../plugin/index.js";
 import { InferenceHeightPresets, type ModelEntry } from "./modelManifest.js";
 
 export interface StylizationControlsOptions {
@@ -12,12 +19,8 @@ export interface StylizationControlsOptions {
     modelIndex: number;
     executionProvider: ExecutionProviderOption;
     targetHeight: number;
-    /** The plugin's `temporal` option (`?temporal=off`, `?history=`). */
-    temporal: { reproject: boolean; history: number };
-    /** The plugin's `targetFps` (`?targetFps=`; 0 keeps the height). */
-    targetFps: number;
-    /** The plugin's `stylizeLayers` (`?stylizeUi=1`). */
-    stylizeLayers: boolean;
+    /** The plugin options the page's URL sets (temporal, targetFps, stylizeLayers, exclude, depthRange). */
+    fromUrl: Pick<StylizationOptions, "temporal" | "targetFps" | "stylizeLayers" | "exclude" | "depthRange">;
     /** Called whenever the handle, the model, the view or the size changed (the HUD and `window.demo` follow). */
     onChange: (stylization: Stylization | null) => void;
     /** Short text for the user (a notice). */
@@ -60,9 +63,7 @@ export class StylizationControls {
             const stylization = await this._scene.enableStylization(this.model.url, {
                 executionProvider: this._options.executionProvider,
                 targetHeight: this._targetHeight,
-                temporal: this._options.temporal,
-                targetFps: this._options.targetFps,
-                stylizeLayers: this._options.stylizeLayers,
+                ...this._options.fromUrl,
                 onProgress,
             });
             return stylization;

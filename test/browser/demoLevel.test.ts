@@ -119,7 +119,8 @@ describe("level logic (Node)", () => {
 
     test("query parameters", () => {
         const query =
-            "?engine=webgl&path=1&height=360&model=models/x.onnx&stylize=0&hud=0&size=64x48&scale=0.5&temporal=off&history=0.8&targetFps=30&stylizeUi=1";
+            "?engine=webgl&path=1&height=360&model=models/x.onnx&stylize=0&hud=0&size=64x48&scale=0.5&temporal=off&history=0.8&targetFps=30&stylizeUi=1" +
+            "&exclude=villager,windmillSails&depthRange=20,,4";
         expect(parseDemoParams(query)).toEqual({
             engine: "webgl",
             scene: "village",
@@ -136,6 +137,8 @@ describe("level logic (Node)", () => {
             history: 0.8,
             targetFps: 30,
             stylizeUi: true,
+            exclude: ["villager", "windmillSails"],
+            depthRange: { near: 20, softness: 4 },
         });
         expect(parseDemoParams("?frame=12")).toMatchObject({
             engine: "webgpu",
@@ -145,7 +148,11 @@ describe("level logic (Node)", () => {
             hud: true,
             scene: "village",
             stylizeUi: false,
+            exclude: [],
+            depthRange: null,
         });
+        expect(parseDemoParams("?depthRange=,30").depthRange).toEqual({ far: 30 });
+        expect(parseDemoParams("?depthRange=x").depthRange).toEqual({ near: NaN }); // the plugin refuses it, naming it
         expect(parseDemoParams("?history=7&targetFps=-3")).toMatchObject({ temporal: true, history: 1, targetFps: 0 });
     });
 });
@@ -215,6 +222,50 @@ describe.each(["webgpu", "webgl"] as EngineKind[])("%s engine", (engine) => {
         savePng(`demo-level-${engine}-stylized.png`, stylized, W, H);
         expect(level.errors).toEqual([]);
         expect(level.external).toEqual([]);
+        await page.close();
+    });
+
+    test("?exclude and ?depthRange: villagers and the distance show the original frame, with soft edges", async () => {
+        const [W, H] = [640, 360];
+        const query = { engine, hud: "0", path: "1", frame: String(SquareFrame), exclude: "villager", depthRange: ",30,10" };
+        const level = await openLevel(session, query, { width: W, height: H });
+        const { page } = level;
+        await waitForStylizedFrames(page, 2);
+        const settings = await page.evaluate(() => {
+            const st = (window as any).demo.stylization;
+            return {
+                exclude: typeof st.exclude,
+                depthRange: st.depthRange,
+                villager: st.exclude({ name: "villager3" }),
+                house: st.exclude({ name: "buildings" }),
+            };
+        });
+        expect(settings).toEqual({ exclude: "function", depthRange: { near: 0, far: 30, softness: 10 }, villager: true, house: false });
+        const show = async (view: string) => {
+            await page.evaluate((view) => ((window as any).demo.stylization.view = view), view);
+            await waitForFrames(page, 3);
+            return screenPixels(page, W, H);
+        };
+        const [stylized, mask, original] = [await show("stylized"), await show("mask"), await show("original")];
+        let [left, kept, soft, keptDiffers, leftDiff] = [0, 0, 0, 0, 0];
+        for (let i = 0; i < W * H; i++) {
+            const m = mask[i * 4];
+            const d = Math.max(...[0, 1, 2].map((c) => Math.abs(stylized[i * 4 + c] - original[i * 4 + c])));
+            left += m === 0 ? 1 : 0;
+            kept += m === 255 ? 1 : 0;
+            soft += m > 0 && m < 255 ? 1 : 0;
+            keptDiffers += m === 255 && d > 8 ? 1 : 0;
+            leftDiff = m === 0 ? Math.max(leftDiff, d) : leftDiff;
+        }
+        // The sky, the hills and the windmill are beyond 40 units; the square is nearer; the falloff and the villagers' edges are soft.
+        expect(left / (W * H)).toBeGreaterThan(0.25);
+        expect(kept / (W * H)).toBeGreaterThan(0.3);
+        expect(soft).toBeGreaterThan(500);
+        expect(leftDiff).toBeLessThanOrEqual(1);
+        expect(keptDiffers / kept).toBeGreaterThan(0.3);
+        savePng(`selection-${engine}-stylized.png`, stylized, W, H);
+        savePng(`selection-${engine}-mask.png`, mask, W, H);
+        expect(level.errors).toEqual([]);
         await page.close();
     });
 
