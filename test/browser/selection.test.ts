@@ -130,6 +130,10 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         expect([Hand.left - 3, Hand.left - 2, Hand.left - 1, Hand.left, Hand.right - 1, Hand.right, Hand.right + 1].map((x) => maskAt(mask, x, mid))).toEqual([
             255, 170, 85, 0, 0, 85, 170,
         ]);
+        // Around a corner the falloff follows the Chebyshev distance (a separable search: see selectionShaders.ts).
+        expect([maskAt(mask, Hand.left - 1, Hand.top - 1), maskAt(mask, Hand.left - 2, Hand.top - 1), maskAt(mask, Hand.left - 3, Hand.top - 3)]).toEqual([
+            85, 170, 255,
+        ]);
         // Between them, the screen is the mix the mask says (within a level of rounding).
         for (const x of [Hand.left - 2, Hand.left - 1]) {
             const i = (mid * Width + x) * 4;

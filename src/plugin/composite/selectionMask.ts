@@ -16,7 +16,7 @@ import { afterCameraTargets } from "../gpu/afterCameraTargets.js";
 import { createDataTarget, createFullscreenEffect } from "../gpu/fullscreenPass.js";
 import type { ResolvedDepthRange, StylizationExclusion } from "../options.js";
 import { acquireGeometryPass, releaseGeometryPass, type GeometryPass } from "../temporal/geometryPass.js";
-import { SelectionGlsl, SelectionSamplers, SelectionShaderName, SelectionUniforms, SelectionWgsl } from "./selectionShaders.js";
+import * as Shaders from "./selectionShaders.js";
 
 /** Stands for an infinite distance in the shader. */
 const Far = 1e30;
@@ -38,8 +38,10 @@ export class SelectionMask {
     private _geometry: GeometryPass | undefined;
     /** Kept once made (its RTT is rendered only while something is excluded). */
     private _excluded: DepthRenderer | undefined;
-    private _effect: { renderer: EffectRenderer; wrapper: EffectWrapper } | undefined;
-    private _target: RenderTargetWrapper | undefined;
+    /** The two passes (see selectionShaders.ts), made on first use. */
+    private _passes: { renderer: EffectRenderer; rows: EffectWrapper; mask: EffectWrapper } | undefined;
+    /** The rows pass's output and the mask, at the frame's size. */
+    private _targets: { rows: RenderTargetWrapper; mask: RenderTargetWrapper } | undefined;
     private _output: { frameId: number; texture: InternalTexture } | undefined;
     private _sources: { depth: InternalTexture; excluded: InternalTexture | undefined } | undefined;
     private readonly _stopRunning: () => void;
@@ -99,21 +101,11 @@ export class SelectionMask {
         const [scene, camera] = [this._scene, this._camera];
         if (this.active && !this._geometry) {
             this._geometry = acquireGeometryPass(scene, camera);
-            if (!this._effect) {
-                this._effect = createFullscreenEffect(scene.getEngine(), {
-                    name: SelectionShaderName,
-                    glsl: SelectionGlsl,
-                    wgsl: SelectionWgsl,
-                    uniforms: SelectionUniforms,
-                    samplers: SelectionSamplers,
-                });
-                this._effect.wrapper.onApplyObservable.add(() => this._bind());
-            }
+            this._passes ??= this._createPasses();
         } else if (!this.active && this._geometry) {
             releaseGeometryPass(camera, this._geometry);
             this._geometry = this._output = undefined;
-            this._target?.dispose();
-            this._target = undefined;
+            this._releaseTargets();
         }
         const targets = camera.customRenderTargets;
         if (this._exclude !== null) {
@@ -136,11 +128,39 @@ export class SelectionMask {
         }
     }
 
+    private _createPasses(): { renderer: EffectRenderer; rows: EffectWrapper; mask: EffectWrapper } {
+        const engine = this._scene.getEngine();
+        const rows = createFullscreenEffect(engine, {
+            name: Shaders.SelectionRowsShaderName,
+            glsl: Shaders.SelectionRowsGlsl,
+            wgsl: Shaders.SelectionRowsWgsl,
+            uniforms: ["size"],
+            samplers: Shaders.SelectionRowsSamplers,
+        });
+        const mask = createFullscreenEffect(engine, {
+            name: Shaders.SelectionShaderName,
+            glsl: Shaders.SelectionGlsl,
+            wgsl: Shaders.SelectionWgsl,
+            uniforms: Shaders.SelectionUniforms,
+            samplers: Shaders.SelectionSamplers,
+        });
+        mask.renderer.dispose(); // one renderer draws both
+        rows.wrapper.onApplyObservable.add(() => this._bindRows(rows.wrapper));
+        mask.wrapper.onApplyObservable.add(() => this._bindMask(mask.wrapper));
+        return { renderer: rows.renderer, rows: rows.wrapper, mask: mask.wrapper };
+    }
+
+    private _releaseTargets(): void {
+        this._targets?.rows.dispose();
+        this._targets?.mask.dispose();
+        this._targets = undefined;
+    }
+
     private _run(): void {
-        const [geometry, effect] = [this._geometry, this._effect];
+        const [geometry, passes] = [this._geometry, this._passes];
         const depth = geometry?.depth;
-        if (!geometry || !effect || !depth || !geometry.fitsRenderSize() || !effect.wrapper.isReady()) {
-            return; // off, a canvas resize (this frame's depth is stale) or the shader is compiling
+        if (!geometry || !passes || !depth || !geometry.fitsRenderSize() || !passes.rows.isReady() || !passes.mask.isReady()) {
+            return; // off, a canvas resize (this frame's depth is stale) or the shaders are compiling
         }
         let excluded: InternalTexture | undefined;
         if (this._exclude !== null) {
@@ -155,26 +175,38 @@ export class SelectionMask {
                 return;
             }
         }
-        if (this._target?.width !== depth.width || this._target.height !== depth.height) {
-            this._target?.dispose();
-            this._target = createDataTarget(this._scene.getEngine(), depth.width, depth.height, {
-                type: Constants.TEXTURETYPE_UNSIGNED_BYTE,
-                format: Constants.TEXTUREFORMAT_R,
-                samplingMode: Constants.TEXTURE_NEAREST_SAMPLINGMODE,
-                label: "stylizeSelection",
-            });
+        if (this._targets?.mask.width !== depth.width || this._targets.mask.height !== depth.height) {
+            this._releaseTargets();
+            const target = (label: string) =>
+                createDataTarget(this._scene.getEngine(), depth.width, depth.height, {
+                    type: Constants.TEXTURETYPE_UNSIGNED_BYTE,
+                    format: Constants.TEXTUREFORMAT_R,
+                    samplingMode: Constants.TEXTURE_NEAREST_SAMPLINGMODE,
+                    label,
+                });
+            this._targets = { rows: target("stylizeSelectionRows"), mask: target("stylizeSelection") };
         }
         this._sources = { depth, excluded };
-        effect.renderer.render(effect.wrapper, this._target);
+        if (excluded) {
+            passes.renderer.render(passes.rows, this._targets.rows);
+        }
+        passes.renderer.render(passes.mask, this._targets.mask);
         this._sources = undefined;
-        this._output = { frameId: this._scene.getEngine().frameId, texture: this._target.texture! };
+        this._output = { frameId: this._scene.getEngine().frameId, texture: this._targets.mask.texture! };
     }
 
-    private _bind(): void {
-        const effect = this._effect!.wrapper.effect;
+    private _bindRows(wrapper: EffectWrapper): void {
+        const { depth, excluded } = this._sources!;
+        wrapper.effect._bindTexture("sceneDepthSampler", depth);
+        wrapper.effect._bindTexture("excludedDepthSampler", excluded!);
+        wrapper.effect.setFloat4("size", depth.width, depth.height, 0, 0);
+    }
+
+    private _bindMask(wrapper: EffectWrapper): void {
+        const effect = wrapper.effect;
         const { depth, excluded } = this._sources!;
         effect._bindTexture("sceneDepthSampler", depth);
-        effect._bindTexture("excludedDepthSampler", excluded ?? depth);
+        effect._bindTexture("rowsSampler", excluded ? this._targets!.rows.texture! : depth);
         const range = this._range;
         const near = range?.near ?? 0;
         const far = range && Number.isFinite(range.far) ? range.far : Far;
@@ -190,7 +222,8 @@ export class SelectionMask {
         this._exclude = this._range = null;
         this._update();
         this._excluded?.dispose();
-        this._effect?.wrapper.dispose();
-        this._effect?.renderer.dispose();
+        this._passes?.rows.dispose();
+        this._passes?.mask.dispose();
+        this._passes?.renderer.dispose();
     }
 }
