@@ -7,6 +7,7 @@ import type { LevelDirector } from "./controls/levelDirector.js";
 import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
 import type { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
 import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
+import type { DefaultRenderingPipeline } from "@babylonjs/core/PostProcesses/RenderPipeline/Pipelines/defaultRenderingPipeline.js";
 
 export interface DemoHandle {
     engine: AbstractEngine;
@@ -17,6 +18,8 @@ export interface DemoHandle {
     api: typeof api;
     /** The Babylon GUI classes the level uses (the quest marker), for tests and the console. */
     gui: { AdvancedDynamicTexture: typeof AdvancedDynamicTexture; Rectangle: typeof Rectangle; TextBlock: typeof TextBlock };
+    /** The camera's DefaultRenderingPipeline with `?placement=before|after`. */
+    pipeline?: DefaultRenderingPipeline;
     /** "Name: message" of the error that stopped stylization from starting, if any. */
     error?: string;
     /** The village's camera and clock (absent with `?scene=test`). */

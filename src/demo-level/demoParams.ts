@@ -1,5 +1,5 @@
 /** The demo page's query parameters, parsed and checked in one place. */
-import type { DepthRange, ExecutionProviderOption } from "../plugin/index.js";
+import type { DepthRange, ExecutionProviderOption, StylizationPlacement } from "../plugin/index.js";
 
 export interface DemoParams {
     /** `?engine=webgpu|webgl` @defaultValue "webgpu" (falls back to WebGL2 where WebGPU is missing) */
@@ -42,6 +42,11 @@ export interface DemoParams {
      * `?depthRange=30` keeps the foreground crisp, `?depthRange=,30` the distance). @defaultValue everything
      */
     depthRange: DepthRange | null;
+    /**
+     * `?placement=before|after` adds Babylon's DefaultRenderingPipeline (HDR, bloom, ACES tone mapping, FXAA) and puts
+     * the stylization before or after it. @defaultValue no pipeline
+     */
+    placement: StylizationPlacement | null;
 }
 
 export function parseDemoParams(search: string): DemoParams {
@@ -77,6 +82,7 @@ export function parseDemoParams(search: string): DemoParams {
         stylizeUi: q.get("stylizeUi") === "1",
         exclude: (q.get("exclude") ?? "").split(",").filter((prefix) => prefix !== ""),
         depthRange: parseDepthRange(q.get("depthRange")),
+        placement: q.get("placement") === "before" ? "before" : q.get("placement") === "after" ? "after" : null,
     };
 }
 

@@ -2,7 +2,7 @@
  * The demo: a small village stylized by the plugin. Query parameters (see demoParams.ts):
  *   ?engine=webgpu|webgl  ?model=<url>  ?ep=auto|webgpu|webgl|wasm  ?height=<px>  ?path=1  ?frame=<i>  ?stylize=0
  *   ?hud=0  ?size=<w>x<h>  ?scene=test  ?temporal=off  ?history=<0..1>  ?targetFps=<n>  ?stylizeUi=1
- *   ?exclude=<name prefixes>  ?depthRange=<near>,<far>,<softness>
+ *   ?exclude=<name prefixes>  ?depthRange=<near>,<far>,<softness>  ?placement=before|after
  * Exposes `window.demo` (see demoHandle.ts) once ready: after stylization started or failed.
  */
 import { Engine } from "@babylonjs/core/Engines/engine.js";
@@ -29,6 +29,7 @@ import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture
 import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
 import { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
 import type { DemoHandle } from "./demoHandle.js";
+import { addRenderingPipeline } from "./renderingPipeline.js";
 
 const params = parseDemoParams(location.search);
 const overlay = new Overlay(params.hud);
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
             director.playPath(0);
         }
     }
+    const pipeline = params.placement && scene.activeCamera ? addRenderingPipeline(scene, scene.activeCamera) : undefined;
     window.addEventListener("resize", applyRenderScale);
     engine.runRenderLoop(() => scene.render());
     if (director) {
@@ -103,7 +105,15 @@ async function main(): Promise<void> {
         village!.environment.freezeShadows();
     }
 
-    const demo: DemoHandle = { engine, scene, stylization: null, api, gui: { AdvancedDynamicTexture, Rectangle, TextBlock }, toggleInspector: () => undefined };
+    const demo: DemoHandle = {
+        engine,
+        scene,
+        stylization: null,
+        api,
+        gui: { AdvancedDynamicTexture, Rectangle, TextBlock },
+        pipeline,
+        toggleInspector: () => undefined,
+    };
     if (village && params.hud) {
         addQuestMarker(scene, village.windmillHub);
     }
@@ -138,6 +148,7 @@ async function main(): Promise<void> {
             stylizeLayers: params.stylizeUi,
             exclude: params.exclude.length ? (mesh) => params.exclude.some((prefix) => mesh.name.startsWith(prefix)) : null,
             depthRange: params.depthRange,
+            placement: params.placement ?? "after",
         },
         onChange: (stylization) => {
             demo.stylization = stylization;

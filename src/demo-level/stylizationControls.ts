@@ -19,8 +19,8 @@ export interface StylizationControlsOptions {
     modelIndex: number;
     executionProvider: ExecutionProviderOption;
     targetHeight: number;
-    /** The plugin options the page's URL sets (temporal, targetFps, stylizeLayers, exclude, depthRange). */
-    fromUrl: Pick<StylizationOptions, "temporal" | "targetFps" | "stylizeLayers" | "exclude" | "depthRange">;
+    /** The plugin options the page's URL sets (temporal, targetFps, stylizeLayers, exclude, depthRange, placement). */
+    fromUrl: Pick<StylizationOptions, "temporal" | "targetFps" | "stylizeLayers" | "exclude" | "depthRange" | "placement">;
     /** Called whenever the handle, the model, the view or the size changed (the HUD and `window.demo` follow). */
     onChange: (stylization: Stylization | null) => void;
     /** Short text for the user (a notice). */

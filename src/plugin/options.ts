@@ -8,6 +8,10 @@ import { ExecutionProviderOptions, type ExecutionProviderOption } from "./infer/
 
 export type { ExecutionProviderOption };
 
+/** Where the stylization sits among the camera's post processes: see `StylizationOptions.placement`. */
+export type StylizationPlacement = "before" | "after";
+export const StylizationPlacements: readonly StylizationPlacement[] = ["before", "after"];
+
 /** What the composite shows. `split` shows the original left of `splitPosition`. */
 export type StylizationView = "stylized" | "original" | "split" | "difference" | "mask";
 /** `mask` shows how much of the stylized image each pixel gets (white: all, black: none; see `exclude`, `depthRange`). */
@@ -52,6 +56,14 @@ export interface StylizationOptions extends ModelDownloadOptions {
      * when `mesh.layerMask & exclude` is not 0). Costs a depth pass over the excluded meshes. @defaultValue none
      */
     exclude?: StylizationExclusion | null;
+    /**
+     * Where the stylization sits among the camera's other post processes (a DefaultRenderingPipeline's included):
+     * `"after"` them, stylizing the frame as displayed, or `"before"` them, so tone mapping, bloom, FXAA and grain apply
+     * to the stylized image. Before the scene's image processing the frame is linear light (HDR with an HDR pipeline):
+     * the network sees it mapped as the image processing would display it, and its output is mapped back.
+     * @defaultValue `"after"`
+     */
+    placement?: StylizationPlacement;
     /** Stylize only a range of view distances, with a soft falloff (e.g. `{ near: 20 }` keeps the foreground crisp). @defaultValue everything */
     depthRange?: DepthRange | null;
 }
@@ -121,6 +133,7 @@ export interface ResolvedStylizationOptions {
     stylizeLayers: boolean;
     exclude: StylizationExclusion | null;
     depthRange: ResolvedDepthRange | null;
+    placement: StylizationPlacement;
     download: ModelDownloadOptions;
 }
 
@@ -185,6 +198,13 @@ export function checkTemporal(value: unknown, current: Required<TemporalOptions>
     return { reproject: checkBoolean("temporal.reproject", reproject), history: checkUnit("temporal.history", history) };
 }
 
+export function checkPlacement(value: unknown): StylizationPlacement {
+    if (!StylizationPlacements.includes(value as StylizationPlacement)) {
+        throw new StylizationOptionsError(`placement is ${shown(value)}; expected "before" or "after" (the camera's other post processes)`);
+    }
+    return value as StylizationPlacement;
+}
+
 export function checkExclusion(value: unknown): StylizationExclusion | null {
     const layerMask = typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
     if (value === null || value === undefined || typeof value === "function" || Array.isArray(value) || layerMask) {
@@ -247,6 +267,7 @@ export function resolveStylizationOptions(options: StylizationOptions, activeCam
         stylizeLayers: checkBoolean("stylizeLayers", options.stylizeLayers ?? false),
         exclude: checkExclusion(options.exclude),
         depthRange: checkDepthRange(options.depthRange),
+        placement: checkPlacement(options.placement ?? "after"),
         download: {
             onProgress: options.onProgress,
             maxModelBytes: checkPositive("maxModelBytes", options.maxModelBytes),

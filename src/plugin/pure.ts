@@ -9,6 +9,7 @@ export * from "./options.js";
 export * from "./errors.js";
 export * from "./contract/preprocessConfig.js";
 export * from "./contract/cpuReference.js";
+export { frameToDisplay, displayToFrame, FrameMappingMode, type FrameMapping } from "./contract/frameMapping.js";
 export * from "./model/loadModel.js";
 export * from "./model/modelContract.js";
 export { readOnnxModelInfo, withMetadata, withFixedImageSize, OnnxParseError, type OnnxModelInfo } from "./model/onnxModelInfo.js";

@@ -70,7 +70,8 @@ export class Stylization extends CompositeControls {
             options,
             () => this._shownResult(),
             (what, error) =>
-                this._reportError(asStylizationError(error, (message, cause) => new InferenceError(`${what} failed, turned off: ${message}`, { cause })))
+                this._reportError(asStylizationError(error, (message, cause) => new InferenceError(`${what} failed, turned off: ${message}`, { cause }))),
+            () => this._pipeline.clearResult()
         );
         this.camera = options.camera;
         this._sizing = new InferenceSizing(scene.getEngine(), options.targetHeight, options.targetFps, options.minTargetHeight);
@@ -105,7 +106,7 @@ export class Stylization extends CompositeControls {
         const pipeline = new FramePipeline(this.scene, {
             // Only a frame this camera drew: while another camera is active, the input texture holds an old view.
             getFrame: () => (this._feed.drawnThisFrame ? (this._postProcess.inputTexture?.texture ?? null) : null),
-            getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params }),
+            getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params, mapping: this._placement.mapping }),
             onCapture: (frameId) => this._temporal.record(frameId),
             onResult: (event) => this.onFrameStylizedObservable.notifyObservers(event),
             onError: (error) => this._onPipelineError(error),

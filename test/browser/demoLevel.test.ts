@@ -120,7 +120,7 @@ describe("level logic (Node)", () => {
     test("query parameters", () => {
         const query =
             "?engine=webgl&path=1&height=360&model=models/x.onnx&stylize=0&hud=0&size=64x48&scale=0.5&temporal=off&history=0.8&targetFps=30&stylizeUi=1" +
-            "&exclude=villager,windmillSails&depthRange=20,,4";
+            "&exclude=villager,windmillSails&depthRange=20,,4&placement=before";
         expect(parseDemoParams(query)).toEqual({
             engine: "webgl",
             scene: "village",
@@ -139,6 +139,7 @@ describe("level logic (Node)", () => {
             stylizeUi: true,
             exclude: ["villager", "windmillSails"],
             depthRange: { near: 20, softness: 4 },
+            placement: "before",
         });
         expect(parseDemoParams("?frame=12")).toMatchObject({
             engine: "webgpu",
@@ -150,6 +151,7 @@ describe("level logic (Node)", () => {
             stylizeUi: false,
             exclude: [],
             depthRange: null,
+            placement: null,
         });
         expect(parseDemoParams("?depthRange=,30").depthRange).toEqual({ far: 30 });
         expect(parseDemoParams("?depthRange=x").depthRange).toEqual({ near: NaN }); // the plugin refuses it, naming it
@@ -265,6 +267,36 @@ describe.each(["webgpu", "webgl"] as EngineKind[])("%s engine", (engine) => {
         expect(keptDiffers / kept).toBeGreaterThan(0.3);
         savePng(`selection-${engine}-stylized.png`, stylized, W, H);
         savePng(`selection-${engine}-mask.png`, mask, W, H);
+        expect(level.errors).toEqual([]);
+        await page.close();
+    });
+
+    test("?placement: the level with an HDR DefaultRenderingPipeline, stylized before it and after it", async () => {
+        const [W, H] = [640, 360];
+        const level = await openLevel(session, { engine, hud: "0", path: "1", frame: String(SquareFrame), placement: "before" }, { width: W, height: H });
+        const { page } = level;
+        await waitForStylizedFrames(page, 2);
+        const state = () =>
+            page.evaluate(() => {
+                const { scene, stylization: st } = (window as any).demo;
+                const chain = scene.activeCamera._postProcesses.filter((p: any) => p);
+                return { first: chain[0] === st.postProcess, last: chain[chain.length - 1] === st.postProcess, mapping: st.postProcess.composite.mapping };
+            });
+        expect(await state()).toEqual({ first: true, last: false, mapping: { mode: 3, exposure: 1.2 } }); // ACES, as the demo sets it
+        const before = await screenPixels(page, W, H);
+        await page.evaluate(() => ((window as any).demo.stylization.placement = "after"));
+        await waitForStylizedFrames(page, 2);
+        expect(await state()).toMatchObject({ first: false, last: true, mapping: { mode: 0 } });
+        const after = await screenPixels(page, W, H);
+        await page.evaluate(() => ((window as any).demo.stylization.enabled = false));
+        await waitForFrames(page, 3);
+        const original = await screenPixels(page, W, H);
+        expect(meanAbsDiff(before, original)).toBeGreaterThan(8);
+        expect(meanAbsDiff(after, original)).toBeGreaterThan(8);
+        expect(meanAbsDiff(before, after)).toBeGreaterThan(2); // the pipeline's effects apply to the painting, or are painted
+        savePng(`placement-${engine}-original.png`, original, W, H);
+        savePng(`placement-${engine}-before.png`, before, W, H);
+        savePng(`placement-${engine}-after.png`, after, W, H);
         expect(level.errors).toEqual([]);
         await page.close();
     });

@@ -46,6 +46,7 @@ describe("resolveStylizationOptions", () => {
             stylizeLayers: false,
             exclude: null,
             depthRange: null,
+            placement: "after",
             download: { onProgress: undefined, maxModelBytes: undefined, downloadStallMs: undefined },
         });
     });
@@ -74,6 +75,7 @@ describe("resolveStylizationOptions", () => {
                 stylizeLayers: true,
                 exclude: 0x10000000,
                 depthRange: { near: 20 },
+                placement: "before",
                 onProgress,
                 maxModelBytes: 1e6,
                 downloadStallMs: 5000,
@@ -95,6 +97,7 @@ describe("resolveStylizationOptions", () => {
             stylizeLayers: true,
             exclude: 0x10000000,
             depthRange: { near: 20, far: Infinity },
+            placement: "before",
             download: { onProgress, maxModelBytes: 1e6, downloadStallMs: 5000 },
         });
         for (const ep of ["auto", "webgpu", "webgl", "wasm"] as const) {
@@ -131,6 +134,9 @@ describe("resolveStylizationOptions", () => {
         expect(optionsError({ depthRange: { near: 10, far: 10 } }).message).toBe("depthRange.far is 10; expected a distance beyond near (10), or Infinity");
         expect(optionsError({ depthRange: { softness: NaN } }).message).toBe("depthRange.softness is NaN; expected a distance of 0 or more");
         expect(optionsError({ depthRange: 20 as never }).message).toContain("depthRange is 20; expected an object");
+        expect(optionsError({ placement: "first" as never }).message).toBe(
+            'placement is "first"; expected "before" or "after" (the camera\'s other post processes)'
+        );
         expect(optionsError({ minTargetHeight: 2 }).message).toBe("minTargetHeight is 2; expected a number of pixels from 8 to 4096");
     });
 });

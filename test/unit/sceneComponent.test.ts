@@ -9,6 +9,7 @@ import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import { Logger } from "@babylonjs/core/Misc/logger.js";
 import { Layer } from "@babylonjs/core/Layers/layer.js";
 import "@babylonjs/core/Layers/layerSceneComponent.js";
+import { PassPostProcess } from "@babylonjs/core/PostProcesses/passPostProcess.js";
 import "../../src/plugin/index";
 import {
     InvalidModelError,
@@ -183,6 +184,21 @@ describe("enable / disable on a NullEngine", () => {
         expect(handle.depthRange).toEqual({ near: 20, far: Infinity }); // a refused value changes nothing
         scene.disableStylization();
         expect(targets()).toEqual([]);
+    });
+
+    test("placement puts the composite first or last among the camera's post processes, and keeps it there", async () => {
+        const pass = new PassPostProcess("pass", 1, camera);
+        const { handle } = await enablePending(undefined, { placement: "before" });
+        const chain = () => postProcessesOf(camera).filter((p) => p);
+        expect(chain()).toEqual([handle.postProcess, pass]);
+        handle.placement = "after";
+        expect(chain()).toEqual([pass, handle.postProcess]);
+        const late = new PassPostProcess("late", 1, camera); // attached at the end, as a pipeline rebuild does
+        scene.render();
+        expect(chain()).toEqual([pass, late, handle.postProcess]);
+        expect(() => (handle.placement = "middle" as never)).toThrow(StylizationOptionsError);
+        scene.disableStylization();
+        expect(chain()).toEqual([pass, late]);
     });
 
     test("invalid options reject before anything is created", async () => {

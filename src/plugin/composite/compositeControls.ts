@@ -8,6 +8,7 @@ import {
     checkBoolean,
     checkDepthRange,
     checkExclusion,
+    checkPlacement,
     checkTemporal,
     checkUnit,
     checkView,
@@ -15,11 +16,13 @@ import {
     type ResolvedDepthRange,
     type ResolvedStylizationOptions,
     type StylizationExclusion,
+    type StylizationPlacement,
     type StylizationView,
     type TemporalOptions,
 } from "../options.js";
 import { TemporalFilter, type ShownResult } from "../temporal/temporalFilter.js";
 import { ForegroundLayers } from "./foregroundLayers.js";
+import { ChainPlacement } from "./chainPlacement.js";
 import { SelectionMask } from "./selectionMask.js";
 import { StylizationPostProcess } from "./stylizationPostProcess.js";
 
@@ -28,16 +31,19 @@ export abstract class CompositeControls {
     protected readonly _temporal: TemporalFilter;
     protected readonly _selection: SelectionMask;
     private readonly _layers: ForegroundLayers;
+    protected readonly _placement: ChainPlacement;
 
     /**
      * @param shown the result the composite would show now, if any
      * @param onPassError a temporal or selection pass failed inside a frame (it turned itself off)
+     * @param onMappingChange how the captured frame is displayed changed (see ChainPlacement)
      */
     protected constructor(
         scene: Scene,
         options: ResolvedStylizationOptions,
         shown: () => ShownResult | undefined,
-        onPassError: (what: string, error: unknown) => void
+        onPassError: (what: string, error: unknown) => void,
+        onMappingChange: () => void
     ) {
         const camera = options.camera;
         this._postProcess = new StylizationPostProcess("stylization", camera);
@@ -45,6 +51,15 @@ export abstract class CompositeControls {
         this._temporal = new TemporalFilter(scene, camera, options.temporal, shown, (error) => onPassError("temporal pass", error));
         this._selection = new SelectionMask(scene, camera, options.exclude, options.depthRange, (error) => onPassError("selection mask", error));
         this._layers = new ForegroundLayers(scene, camera, options.stylizeLayers);
+        this._placement = new ChainPlacement(scene, camera, this._postProcess, options.placement, onMappingChange);
+    }
+
+    /** Where the stylization sits among the camera's post processes (see `StylizationOptions.placement`). */
+    public get placement(): StylizationPlacement {
+        return this._placement.placement;
+    }
+    public set placement(value: StylizationPlacement) {
+        this._placement.placement = checkPlacement(value);
     }
 
     /**
@@ -124,6 +139,7 @@ export abstract class CompositeControls {
 
     /** Removes the composite from `camera` and frees what the composite side holds; the layers are drawn as before. */
     protected _disposeComposite(camera: Camera): void {
+        this._placement.dispose();
         this._postProcess.dispose(camera);
         this._temporal.dispose();
         this._selection.dispose();

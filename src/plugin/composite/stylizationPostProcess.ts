@@ -15,13 +15,14 @@ import { PostProcess } from "@babylonjs/core/PostProcesses/postProcess.pure.js";
 import type { StylizationView } from "../options.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import { CompositeGlsl, CompositeShaderName, CompositeWgsl } from "./compositeShaders.js";
+import { DisplayMapping, type FrameMapping } from "../contract/frameMapping.js";
 
 const ViewIndex: Record<StylizationView, number> = { stylized: 0, original: 1, split: 2, difference: 3, mask: 4 };
 
 /** Engine-only composite: holds the display settings and binds them with the stylized image. */
 export class ThinStylizationComposite extends EffectWrapper {
     public static readonly FragmentName = CompositeShaderName;
-    public static readonly Uniforms = ["settings", "temporal"];
+    public static readonly Uniforms = ["settings", "sources"];
     public static readonly Samplers = ["stylizedSampler", "temporalSampler", "maskSampler"];
 
     /** Blend between the original (0) and stylized (1) frame. */
@@ -35,6 +36,8 @@ export class ThinStylizationComposite extends EffectWrapper {
     public temporal: InternalTexture | undefined;
     /** The selection mask for this frame (R: how much of the stylized image shows); undefined: all of it. */
     public mask: InternalTexture | undefined;
+    /** How the frame is displayed: the stylized image is mapped back to it (linear light before image processing). */
+    public mapping: FrameMapping = DisplayMapping;
     private readonly _placeholder: RawTexture;
 
     public constructor(name: string, engine: AbstractEngine) {
@@ -76,12 +79,20 @@ export class ThinStylizationComposite extends EffectWrapper {
                 effect.setTexture(sampler, this._placeholder);
             }
         }
-        effect.setFloat4("temporal", this.temporal ? 1 : 0, this.mask ? 1 : 0, 0, 0);
+        effect.setFloat4("sources", this.temporal ? 1 : 0, this.mask ? 1 : 0, this.mapping.mode, this.mapping.exposure);
     }
 
     /** Back to the defaults, showing the original frame. */
     public reset(): void {
-        Object.assign(this, { blend: 1, view: "stylized", splitPosition: 0.5, stylized: undefined, temporal: undefined, mask: undefined });
+        Object.assign(this, {
+            blend: 1,
+            view: "stylized",
+            splitPosition: 0.5,
+            stylized: undefined,
+            temporal: undefined,
+            mask: undefined,
+            mapping: DisplayMapping,
+        });
     }
 
     public override dispose(): void {

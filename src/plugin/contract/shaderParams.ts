@@ -4,17 +4,19 @@
  * `cpuReference.ts`; a browser test proves both GPU paths equal the CPU reference.
  */
 import { type PreprocessParams } from "./preprocessConfig.js";
+import { DisplayMapping, FrameMappingGlsl, FrameMappingWgsl, type FrameMapping } from "./frameMapping.js";
 
 /** The contract as five vec4 uniforms, the same layout in WGSL, GLSL and the uniform buffer. */
 export type PackedParams = [number[], number[], number[], number[], number[]];
 
-export function packParams(p: PreprocessParams, width: number, height: number): PackedParams {
+/** `mapping`: how the captured frame is displayed (see frameMapping.ts), applied before the contract. */
+export function packParams(p: PreprocessParams, width: number, height: number, mapping: FrameMapping = DisplayMapping): PackedParams {
     return [
         [p.inScale[0], p.inScale[1], p.inScale[2], p.nearest],
         [p.inBias[0], p.inBias[1], p.inBias[2], p.flipY],
         [p.source[0], p.source[1], p.source[2], p.inConversion],
         [width, height, p.outScale, p.outBias],
-        [p.outConversion, p.clamp, 0, 0],
+        [p.outConversion, p.clamp, mapping.mode, mapping.exposure],
     ];
 }
 
@@ -31,7 +33,7 @@ fn convertColor(v: f32, mode: f32) -> f32 {
   if (mode < 1.5) { return srgbToLinear(c); }
   return linearToSrgb(c);
 }
-`;
+${FrameMappingWgsl}`;
 
 /** The same colour conversions in GLSL. */
 export const GlslCommon = /* glsl */ `
@@ -42,4 +44,4 @@ float convertColor(float v, float mode) {
   float c = clamp(v, 0.0, 1.0);
   return mode < 1.5 ? srgbToLinear(c) : linearToSrgb(c);
 }
-`;
+${FrameMappingGlsl}`;

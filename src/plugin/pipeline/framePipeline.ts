@@ -29,7 +29,7 @@ import { noStageTimes, type PipelineCounters, type StageTimes } from "./frameSta
 import { ReadbackLanes, type CpuFrame } from "./readbackLanes.js";
 import { holdWhileHidden } from "./pageVisibility.js";
 import { isDeviceLost } from "./deviceLost.js";
-import type { FramePipelineOptions, FrameShape, PipelinePhase, PipelineState } from "./pipelineState.js";
+import { sameShape, type FramePipelineOptions, type FrameShape, type PipelinePhase, type PipelineState } from "./pipelineState.js";
 
 export class FramePipeline {
     public readonly counters: PipelineCounters = {
@@ -257,12 +257,11 @@ export class FramePipeline {
     /** Applies the wanted shape to the capture, the presenter and the session's GPU bindings if it changed. */
     private _applyShape(session: StylizationSession): FrameShape {
         const shape = this._options.getShape();
-        const applied = this._applied;
-        if (applied && applied.width === shape.width && applied.height === shape.height && applied.params === shape.params) {
-            return applied;
+        if (this._applied && sameShape(this._applied, shape)) {
+            return this._applied;
         }
-        const { width, height, params } = shape;
-        const packed = packParams(params, width, height);
+        const { width, height, params, mapping } = shape;
+        const packed = packParams(params, width, height, mapping);
         this._capture.configure(width, height, packed);
         if (session.gpuIo) {
             this._gpuPresenter ??= new WebGpuPresenter(this._engine as WebGPUEngine, this._scene);

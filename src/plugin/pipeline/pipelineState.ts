@@ -1,6 +1,7 @@
 /** The pipeline's state as it can be read, and what it asks of its owner. */
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { PreprocessParams } from "../contract/preprocessConfig.js";
+import { sameMapping, type FrameMapping } from "../contract/frameMapping.js";
 import type { StylizationError } from "../errors.js";
 import type { FrameStylizedEvent } from "./frameStats.js";
 
@@ -31,6 +32,12 @@ export interface FrameShape {
     height: number;
     /** Compared by identity: give the same object while the contract is unchanged. */
     params: PreprocessParams;
+    /** How the captured frame is displayed (linear light before Babylon's image processing), compared by value. */
+    mapping: FrameMapping;
+}
+
+export function sameShape(a: FrameShape, b: FrameShape): boolean {
+    return a.width === b.width && a.height === b.height && a.params === b.params && sameMapping(a.mapping, b.mapping);
 }
 
 export interface FramePipelineOptions {

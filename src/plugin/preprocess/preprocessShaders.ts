@@ -1,6 +1,9 @@
 /**
  * The preprocess pass, frame -> NCHW tensor, in both shading languages, fed by the packed contract.
  *
+ * The frame is first mapped to what is displayed when it was captured before Babylon's image processing (p4.zw: see
+ * frameMapping.ts); a displayed frame passes unchanged.
+ *
  * Orientation: tensor row 0 is the top of the frame (image order) unless the contract flips it. The captured frame
  * texture has the bottom of the image at v = 0 on both engines (WebGL render targets, and Babylon's WebGPU render
  * targets, which follow the same convention), so the shaders sample at v = 1 - (row + 0.5) / height.
@@ -30,6 +33,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   } else {
     rgb = textureSampleLevel(frame, frameSampler, uv, 0.0);
   }
+  rgb = vec4f(frameToDisplay(rgb.rgb, params.p4.zw), rgb.a);
   let plane = w * h;
   let i = id.y * w + id.x;
   for (var c = 0u; c < 3u; c++) {
@@ -63,6 +67,7 @@ ${GlslCommon}void main(void) {
   } else {
     rgb = textureLod(textureSampler, uv, 0.0);
   }
+  rgb.rgb = frameToDisplay(rgb.rgb, p4.zw);
   vec3 t;
   for (int c = 0; c < 3; c++) {
     t[c] = convertColor(rgb[int(p2[c])], p2.w) * p0[c] + p1[c];
