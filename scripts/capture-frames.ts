@@ -6,7 +6,8 @@
  *                             [--random 100] [--seed 1] [--start 0] [--step <frames>] [--stylized [--model <url>]]
  *
  * Every frame is a still: the path frame (or viewpoint) is held, so camera and animations are exactly those of its
- * index and the same command writes the same pixels. `frames.json` beside the PNGs says where each one came from.
+ * index and the same command writes the same pixels. `frames.json` beside the PNGs says where each one came from and
+ * where the camera was (position, viewing direction: `recipe.py pick-keyframes` spreads keyframes over them).
  * WebGPU needs a display (presenting a WebGPU canvas headless kills the device): run under `xvfb-run -a`.
  */
 import fs from "node:fs";
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
             const png = PNG.sync.read(await page.screenshot({ clip: { x: 0, y: 0, width, height }, animations: "disabled", caret: "initial" }));
             const file = `${String(i).padStart(5, "0")}.png`;
             fs.writeFileSync(path.join(options.out, file), PNG.sync.write(png));
-            manifest.push({ file, ...shot });
+            manifest.push({ file, ...shot, camera: await cameraPose(page) });
             if ((i + 1) % 20 === 0 || i + 1 === shots.length) {
                 console.log(`${i + 1}/${shots.length} frames (${((Date.now() - started) / (i + 1)).toFixed(0)} ms each)`);
             }
@@ -152,6 +153,16 @@ async function main(): Promise<void> {
     } finally {
         await session.close();
     }
+}
+
+/** Where the camera is and looks (world units), for picking keyframes by pose (training/fewshot/keyframes.py). */
+async function cameraPose(page: import("playwright-core").Page): Promise<{ position: number[]; forward: number[] }> {
+    return page.evaluate(() => {
+        const camera = (window as any).demo.scene.activeCamera;
+        const m = camera.getViewMatrix().m; // the view matrix's third column is the viewing direction in the world
+        const round = (v: number) => Math.round(v * 1e4) / 1e4;
+        return { position: camera.globalPosition.asArray().map(round), forward: [m[2], m[6], m[10]].map(round) };
+    });
 }
 
 /** Waits until the stylized image on screen was computed from the frame now held. */

@@ -8,6 +8,8 @@ The training recipe's command line. Run with Debian's Python (python3-torch etc.
     /usr/bin/python3 training/recipe.py evaluate training/configs/oil-tiny.json
     /usr/bin/python3 training/recipe.py export training/configs/oil-tiny.json
     /usr/bin/python3 training/recipe.py all training/configs/oil-tiny.json   # train (resuming), evaluate, export
+    /usr/bin/python3 training/recipe.py pick-keyframes --frames frames --count 8 --out to-paint   # for an artist
+    /usr/bin/python3 training/recipe.py import-keyframes painted --frames frames --name my-style   # checks, writes a config
 
 See training/README.md.
 """
@@ -156,6 +158,29 @@ def cmd_quantize(args) -> None:
                       "simulated_psnr_db": round(float(np.mean(psnrs)), 2), "checked_frames": len(check)}, indent=2))
 
 
+def cmd_pick_keyframes(args) -> None:
+    from fewshot.keyframes import pick
+
+    manifest = pick(args.frames, args.count, args.out, args.heldout_every, args.heldout_offset)
+    print(json.dumps({k: manifest[k] for k in ("keyframes", "basis", "size")}))
+    print(f"copied {len(manifest['keyframes'])} frames to paint into {args.out}/ ({manifest['basis']})", file=sys.stderr)
+
+
+def cmd_import_keyframes(args) -> None:
+    from fewshot.keyframes import KeyframeError, import_painted
+
+    try:
+        result = import_painted(args.painted, args.frames, args.name, args.base_config, args.targets_root, args.configs)
+    except KeyframeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    print(json.dumps(result))
+    if result["not_painted"]:
+        print(f"note: {len(result['not_painted'])} picked keyframe(s) not painted (training uses the others): {', '.join(result['not_painted'])}",
+              file=sys.stderr)
+    print(f"next: /usr/bin/python3 training/recipe.py all {result['config']}", file=sys.stderr)
+
+
 def cmd_all(args) -> None:
     cmd_train(args)
     if _main_process():
@@ -175,6 +200,21 @@ def main(argv=None) -> None:
     p.add_argument("--out", required=True)
     p.add_argument("--overwrite", action="store_true")
     p.set_defaults(func=cmd_paint)
+    p = sub.add_parser("pick-keyframes", help="choose keyframes spread over camera poses and content, copy them for painting")
+    p.add_argument("--frames", required=True, help="captured frames (with capture-frames' frames.json for the poses)")
+    p.add_argument("--count", type=int, default=8)
+    p.add_argument("--out", required=True, help="folder for the frames to paint (and keyframes.json)")
+    p.add_argument("--heldout-every", type=int, default=5)
+    p.add_argument("--heldout-offset", type=int, default=2)
+    p.set_defaults(func=cmd_pick_keyframes)
+    p = sub.add_parser("import-keyframes", help="check painted keyframes, copy them as targets and write a config")
+    p.add_argument("painted", help="folder of painted PNGs named as their frames")
+    p.add_argument("--frames", required=True)
+    p.add_argument("--name", required=True, help="run and model name: training/configs/<name>.json, models/<name>.onnx")
+    p.add_argument("--base-config", default="training/configs/oil-tiny-keyframes.json", help="architecture and training settings to start from")
+    p.add_argument("--targets-root", default="training/data/painted")
+    p.add_argument("--configs", default="training/configs")
+    p.set_defaults(func=cmd_import_keyframes)
     p = sub.add_parser("export-untrained", help="export a family member with random weights (for speed benchmarks)")
     p.add_argument("--family", required=True, choices=sorted(FAMILY))
     p.add_argument("--out", required=True)

@@ -4,8 +4,8 @@
  * through the plugin's CPU preprocessing and must reproduce the PyTorch output. Needs Debian's python3-torch,
  * python3-numpy, python3-pil and python3-onnx on /usr/bin/python3 (.ci/run installs them).
  */
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
@@ -230,4 +230,93 @@ describe("distributed training: torchrun, 2 processes, gloo on the CPU", () => {
     test("a run stopped with a checkpoint and resumed on 2 processes continues exactly where it stopped", () => {
         expect(history("two-resumed")).toEqual(history("two"));
     });
+});
+
+describe("the keyframe workflow: pick, paint, import, train", () => {
+    let dir: string;
+    beforeAll(() => {
+        dir = mkdtempSync(path.join(os.tmpdir(), "keyframes-"));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const Frames = "assets/keyframes/village/frames";
+    const Painted = path.join(Root, "assets", "keyframes", "village", "oil");
+
+    /** Runs the recipe, returning its exit status and both outputs (a failure is an expected outcome here). */
+    function recipe(args: string[]): { status: number; stdout: string; stderr: string } {
+        const run = spawnSync(Python, ["training/recipe.py", ...args], { cwd: Root, encoding: "utf8", timeout: 90_000 });
+        return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+    }
+
+    test("pick-keyframes spreads over camera poses and content, never offers a held-out frame, and copies the frames to paint", () => {
+        const run = recipe(["pick-keyframes", "--frames", Frames, "--count", "4", "--out", path.join(dir, "to-paint")]);
+        expect(run.status).toBe(0);
+        const picked = JSON.parse(run.stdout.trim().split("\n").pop()!) as { keyframes: string[]; basis: string; size: number[] };
+        expect(picked.basis).toBe("camera pose and image content"); // capture-frames wrote the poses into frames.json
+        expect(picked.size).toEqual([256, 192]);
+        expect(picked.keyframes).toHaveLength(4);
+        expect(picked.keyframes).not.toContain("00002.png"); // held out: every 5th frame from index 2
+        expect(picked.keyframes).not.toContain("00007.png");
+        expect(readdirSync(path.join(dir, "to-paint")).sort()).toEqual([...picked.keyframes, "keyframes.json"].sort());
+        // Spread: the path frames are 225 apart; four picks are never all within one stretch of three.
+        const indices = picked.keyframes.map((name) => Number(name.slice(0, 5)));
+        expect(Math.max(...indices) - Math.min(...indices)).toBeGreaterThanOrEqual(4);
+        // Deterministic: the same frames give the same picks.
+        expect(JSON.parse(recipe(["pick-keyframes", "--frames", Frames, "--count", "4", "--out", path.join(dir, "again")]).stdout).keyframes).toEqual(
+            picked.keyframes
+        );
+    });
+
+    test("a bad painted folder is refused with every problem named: size, held-out frame, unknown name, not a PNG", () => {
+        const bad = path.join(dir, "bad");
+        mkdirSync(bad);
+        copyFileSync(path.join(Painted, "00000.png"), path.join(bad, "00000.png"));
+        copyFileSync(path.join(Painted, "00002.png"), path.join(bad, "00002.png"));
+        copyFileSync(path.join(Painted, "00000.png"), path.join(bad, "frame_0003.png"));
+        copyFileSync(path.join(Root, "assets", "keyframes", "village", "frames", "frames.json"), path.join(bad, "notes.json"));
+        copyFileSync(path.join(Root, "test", "models", "not-a-model.onnx"), path.join(bad, "00004.png")); // not an image at all
+        const halfSize = python(["-c", "from PIL import Image; Image.new('RGB', (128, 96)).save('" + path.join(bad, "00001.png") + "')"]);
+        expect(halfSize).toBe("");
+        const run = recipe(["import-keyframes", bad, "--frames", Frames, "--name", "bad", "--targets-root", path.join(dir, "targets"), "--configs", dir]);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain("5 problem(s) with the painted keyframes");
+        expect(run.stderr).toContain("00001.png: 128x96, its frame is 256x192; paint at the frame's size");
+        expect(run.stderr).toContain("00002.png: a held-out frame (every 5th frame from index 2)");
+        expect(run.stderr).toContain("00004.png: cannot be read as an image");
+        expect(run.stderr).toContain("frame_0003.png: no captured frame has this name (frames are 00000.png .. 00009.png");
+        expect(run.stderr).toContain("notes.json: not a PNG");
+        expect(run.stderr).not.toContain("Traceback");
+        expect(readdirSync(dir)).not.toContain("bad.json"); // nothing written
+    });
+
+    test("import-keyframes writes the targets and a config; recipe.py all trains and exports from it (held-out figures skipped)", () => {
+        const painted = path.join(dir, "painted");
+        mkdirSync(painted);
+        for (const name of ["00000.png", "00003.png", "00008.png"]) {
+            copyFileSync(path.join(Painted, name), path.join(painted, name));
+        }
+        const run = recipe([
+            "import-keyframes",
+            painted,
+            "--frames",
+            Frames,
+            "--name",
+            "artist",
+            "--targets-root",
+            path.join(dir, "targets"),
+            "--configs",
+            dir,
+        ]);
+        expect(run.status).toBe(0);
+        const result = JSON.parse(run.stdout.trim()) as { config: string; keyframes: string[] };
+        expect(result.keyframes).toEqual(["00000.png", "00003.png", "00008.png"]);
+        const config = JSON.parse(readFileSync(result.config, "utf8"));
+        expect(config.data).toMatchObject({ frames: Frames, style: null, keyframes: result.keyframes, heldout_every: 5, heldout_offset: 2 });
+        expect(readdirSync(config.data.targets).sort()).toEqual(result.keyframes);
+        const all = recipe(["all", result.config, "--iterations", "10", "--run-dir", path.join(dir, "run"), "--out", path.join(dir, "models")]);
+        expect(all.status).toBe(0);
+        const evaluation = JSON.parse(readFileSync(path.join(dir, "run", "evaluation.json"), "utf8"));
+        expect(evaluation.heldout.skipped).toContain("have no target");
+        expect(evaluation.keyframes.frames).toBe(3);
+        expect(readdirSync(path.join(dir, "models"))).toContain("artist.onnx");
+    }, 120_000);
 });

@@ -96,6 +96,11 @@ def evaluate(config: RunConfig, run_dir: Path, limit: int = 0) -> Dict:
     result = {}
     for group in ("heldout", "keyframes"):
         names = state[group][:limit] if limit else state[group]
+        unpainted = [n for n in names if config.data.style is None and not (resolve(config.data.targets) / n).exists()]
+        if unpainted:
+            # Supplied targets (an artist's keyframes) rarely cover the held-out frames: nothing to measure against.
+            result[group] = {"frames": 0, "skipped": f"{len(unpainted)} of {len(names)} frames have no target in {config.data.targets}"}
+            continue
         psnrs, ssims = [], []
         for name in names:
             target = target_for(config, name)
