@@ -51,18 +51,22 @@ describe("ThinStylizationComposite", () => {
         expect(bound.floats.settings).toEqual([0.25, 3, 0.75, 1]);
         expect(bound.textures.stylizedSampler).toBe(stylized);
 
-        // No temporal output: the shader samples the result as it is.
-        expect(bound.floats.temporal[0]).toBe(0);
+        // No temporal output, no mask, a displayed frame: the shader samples the result as it is.
+        expect(bound.floats.sources).toEqual([0, 0, 0, 1]);
         expect((bound.textures.temporalSampler as RawTexture).name).toBe("stylizePlaceholder");
+        expect((bound.textures.maskSampler as RawTexture).name).toBe("stylizePlaceholder");
 
-        // The temporal pass's output for this frame is shown instead.
+        // The temporal pass's output for this frame is shown instead, through the selection mask, mapped back to
+        // linear light (ACES, exposure 1.2: placement "before" an image processing post process).
         const temporal = { id: "temporal output" } as unknown as InternalTexture;
-        composite.temporal = temporal;
+        const mask = { id: "selection mask" } as unknown as InternalTexture;
+        Object.assign(composite, { temporal, mask, mapping: { mode: 3, exposure: 1.2 } });
         bound = recordBindings(composite);
-        expect(bound.floats.temporal[0]).toBe(1);
+        expect(bound.floats.sources).toEqual([1, 1, 3, 1.2]);
         expect(bound.textures.temporalSampler).toBe(temporal);
+        expect(bound.textures.maskSampler).toBe(mask);
         composite.reset();
-        expect(composite.temporal).toBeUndefined();
+        expect([composite.temporal, composite.mask, composite.mapping.mode]).toEqual([undefined, undefined, 0]);
         composite.dispose();
         stylized.dispose();
         engine.dispose();
