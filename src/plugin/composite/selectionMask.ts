@@ -137,14 +137,17 @@ export class SelectionMask {
             uniforms: ["size"],
             samplers: Shaders.SelectionRowsSamplers,
         });
-        const mask = createFullscreenEffect(engine, {
-            name: Shaders.SelectionShaderName,
-            glsl: Shaders.SelectionGlsl,
-            wgsl: Shaders.SelectionWgsl,
-            uniforms: Shaders.SelectionUniforms,
-            samplers: Shaders.SelectionSamplers,
-        });
-        mask.renderer.dispose(); // one renderer draws both
+        const mask = createFullscreenEffect(
+            engine,
+            {
+                name: Shaders.SelectionShaderName,
+                glsl: Shaders.SelectionGlsl,
+                wgsl: Shaders.SelectionWgsl,
+                uniforms: Shaders.SelectionUniforms,
+                samplers: Shaders.SelectionSamplers,
+            },
+            rows.renderer
+        );
         rows.wrapper.onApplyObservable.add(() => this._bindRows(rows.wrapper));
         mask.wrapper.onApplyObservable.add(() => this._bindMask(mask.wrapper));
         return { renderer: rows.renderer, rows: rows.wrapper, mask: mask.wrapper };

@@ -20,8 +20,15 @@ export interface FullscreenShader {
     samplers: string[];
 }
 
-/** Registers the shader and makes the renderer and the effect wrapper that draw it over a whole target. */
-export function createFullscreenEffect(engine: AbstractEngine, shader: FullscreenShader): { renderer: EffectRenderer; wrapper: EffectWrapper } {
+/**
+ * Registers the shader and makes the effect wrapper that draws it over a whole target, with `renderer` (passes that
+ * run together share one) or a new renderer.
+ */
+export function createFullscreenEffect(
+    engine: AbstractEngine,
+    shader: FullscreenShader,
+    renderer = new EffectRenderer(engine)
+): { renderer: EffectRenderer; wrapper: EffectWrapper } {
     ShaderStore.ShadersStore[`${shader.name}FragmentShader`] = shader.glsl;
     if (shader.wgsl) {
         ShaderStore.ShadersStoreWGSL[`${shader.name}FragmentShader`] = shader.wgsl;
@@ -35,7 +42,7 @@ export function createFullscreenEffect(engine: AbstractEngine, shader: Fullscree
         samplerNames: shader.samplers,
         shaderLanguage: engine.isWebGPU ? ShaderLanguage.WGSL : ShaderLanguage.GLSL,
     });
-    return { renderer: new EffectRenderer(engine), wrapper };
+    return { renderer, wrapper };
 }
 
 /** A data target of `width` x `height` texels (`type` and `format` are Babylon's constants). */
