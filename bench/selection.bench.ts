@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         `The village at path frame ${PathFrame}, ${Width}x${Height}, the stylized result frozen (wasm provider, inference height 128),`,
         `median ms per frame over ${Rounds} rounds of ${FramesPerRound} frames per setting (render + a canvas read that waits for the`,
         "GPU). The mask is drawn at the frame's full size; 'depth range' needs the geometry pass (shared with the temporal",
-        "filter when it runs), 'villagers excluded' adds a depth pass over the villagers and the 5x5 soft-edge search.",
+        "filter when it runs), 'villagers excluded' adds a depth pass over the villagers and the soft edge (two separable 5-tap passes).",
         "SwiftShader on 2 CPU cores: compare differences within a column.",
         "",
     ];
