@@ -145,6 +145,25 @@ function diagnosisNet({ inputScale, head }) {
 write("diagnose-tanh.onnx", diagnosisNet({ inputScale: 1, head: "tanh" }));
 write("diagnose-0-255.onnx", diagnosisNet({ inputScale: 255, head: "0-255" }));
 
+// A depth-guided generator (RGB + a depth guide channel): out_c = in_c + 0.5 * guide, so the guide shows on screen.
+write(
+    "guide-depth.onnx",
+    encodeModel(
+        {
+            nodes: [node("Conv", ["input", "w"], ["output"], { kernel_shape: [1, 1] })],
+            // prettier-ignore
+            initializers: [floatTensor("w", [3, 4, 1, 1], [
+                1, 0, 0, 0.5,
+                0, 1, 0, 0.5,
+                0, 0, 1, 0.5,
+            ])],
+            inputs: [valueInfo("input", [1, 4, "H", "W"])],
+            outputs: [valueInfo("output", [1, 3, "H", "W"])],
+        },
+        { "stylize.guides": "depth", "stylize.depth_range": "3,7", "stylize.input_range": "[0,1]", "stylize.output_range": "[0,1]" }
+    )
+);
+
 // Error paths.
 write(
     "guide-6ch.onnx",

@@ -6,10 +6,16 @@ import type { InternalTexture } from "@babylonjs/core/Materials/Textures/interna
 import type { PackedParams } from "../contract/shaderParams.js";
 
 export interface FrameCapture {
-    /** Sets the tensor size and the packed contract for the next captures (re-allocating only on a size change). */
-    configure(width: number, height: number, packed: PackedParams): void;
-    /** Records the preprocess pass over `frame` into the engine's frame; false while its shader is still compiling. */
-    dispatch(frame: InternalTexture): boolean;
+    /**
+     * Sets the tensor size, its channels (3, or 4 with a depth guide) and the packed contract for the next captures
+     * (re-allocating only on a size change).
+     */
+    configure(width: number, height: number, packed: PackedParams, channels: number): void;
+    /**
+     * Records the preprocess pass over `frame` (and `depth`, the view-depth map the guide comes from, when the tensor
+     * has one) into the engine's frame; false while its shader is still compiling.
+     */
+    dispatch(frame: InternalTexture, depth?: InternalTexture): boolean;
     /**
      * Reads the last dispatched tensor (NCHW) back into `out`; resolves null when the context was lost meanwhile.
      * Up to {@link slots} reads may be in flight at once; a read takes its copy when called.

@@ -45,20 +45,20 @@ export class WebGlFrameCapture implements FrameCapture {
     private _ring: ReadbackSlot[] = [];
     private _width = 0;
     private _height = 0;
+    private _channels = 3;
 
     public constructor(private readonly _engine: Engine) {
         this._gl = _engine._gl as WebGL2RenderingContext;
         this._preprocess = new WebGlPreprocess(_engine);
     }
 
-    public configure(width: number, height: number, packed: PackedParams): void {
+    public configure(width: number, height: number, packed: PackedParams, channels: number): void {
         this._preprocess.configure(width, height, packed);
-        this._width = width;
-        this._height = height;
+        [this._width, this._height, this._channels] = [width, height, channels];
     }
 
-    public dispatch(frame: InternalTexture): boolean {
-        return this._preprocess.render(frame);
+    public dispatch(frame: InternalTexture, depth?: InternalTexture): boolean {
+        return this._preprocess.render(frame, depth);
     }
 
     /** A free slot sized for the current tensor (a slot in flight keeps its buffer until its readback ends). */
@@ -86,7 +86,7 @@ export class WebGlFrameCapture implements FrameCapture {
         if (!target || !slot) {
             return null;
         }
-        const [width, height, rgba] = [this._width, this._height, slot.rgba];
+        const [width, height, channels, rgba] = [this._width, this._height, this._channels, slot.rgba];
         slot.busy = true;
         try {
             this._engine.bindFramebuffer(target);
@@ -115,10 +115,10 @@ export class WebGlFrameCapture implements FrameCapture {
             slot.busy = false;
         }
         const plane = width * height;
-        for (let i = 0; i < plane; i++) {
-            out[i] = rgba[i * 4];
-            out[plane + i] = rgba[i * 4 + 1];
-            out[2 * plane + i] = rgba[i * 4 + 2];
+        for (let c = 0; c < channels; c++) {
+            for (let i = 0; i < plane; i++) {
+                out[c * plane + i] = rgba[i * 4 + c];
+            }
         }
         return out;
     }

@@ -21,12 +21,12 @@ export class WebGpuFrameCapture implements FrameCapture {
         return this._preprocess.gpuTensor;
     }
 
-    public configure(width: number, height: number, packed: PackedParams): void {
-        this._preprocess.configure(width, height, packed);
+    public configure(width: number, height: number, packed: PackedParams, channels: number): void {
+        this._preprocess.configure(width, height, packed, channels);
     }
 
-    public dispatch(frame: InternalTexture): boolean {
-        return this._preprocess.dispatch(frame);
+    public dispatch(frame: InternalTexture, depth?: InternalTexture): boolean {
+        return this._preprocess.dispatch(frame, depth);
     }
 
     /** Maps the tensor buffer back (Babylon copies it after the frame's commands are submitted). */

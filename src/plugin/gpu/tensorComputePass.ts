@@ -13,7 +13,7 @@ import { UniformBuffer } from "@babylonjs/core/Materials/uniformBuffer.js";
 import { Constants } from "@babylonjs/core/Engines/constants.js";
 import { ParamNames, type PackedParams } from "../contract/shaderParams.js";
 
-/** A uniform buffer holding the five vec4 of {@link PackedParams}. */
+/** A uniform buffer holding the vec4s of {@link PackedParams}. */
 function createParamsBuffer(engine: WebGPUEngine, label: string): UniformBuffer {
     const ubo = new UniformBuffer(engine, undefined, false, label);
     for (const name of ParamNames) {
@@ -27,9 +27,9 @@ function updateParamsBuffer(ubo: UniformBuffer, packed: PackedParams): void {
     ubo.update();
 }
 
-/** A [1, 3, height, width] float32 tensor in a storage buffer that compute shaders and onnxruntime read and write. */
-function createTensorBuffer(engine: WebGPUEngine, width: number, height: number, label: string): StorageBuffer {
-    return new StorageBuffer(engine, 3 * width * height * 4, Constants.BUFFER_CREATIONFLAG_READWRITE, label);
+/** A [1, channels, height, width] float32 tensor in a storage buffer that compute shaders and onnxruntime read and write. */
+function createTensorBuffer(engine: WebGPUEngine, channels: number, width: number, height: number, label: string): StorageBuffer {
+    return new StorageBuffer(engine, channels * width * height * 4, Constants.BUFFER_CREATIONFLAG_READWRITE, label);
 }
 
 export interface TensorComputePassOptions {
@@ -48,6 +48,7 @@ export class TensorComputePass {
     private _tensor: StorageBuffer | undefined;
     private _width = 0;
     private _height = 0;
+    private _channels = 3;
 
     public constructor(
         private readonly _engine: WebGPUEngine,
@@ -73,14 +74,13 @@ export class TensorComputePass {
         return this._height;
     }
 
-    /** Sets the tensor size (re-allocating the buffer only when it changed) and the packed contract. */
-    public configure(width: number, height: number, packed: PackedParams): void {
-        if (width !== this._width || height !== this._height || !this._tensor) {
+    /** Sets the tensor size and channels (re-allocating the buffer only when they changed) and the packed contract. */
+    public configure(width: number, height: number, packed: PackedParams, channels = 3): void {
+        if (width !== this._width || height !== this._height || channels !== this._channels || !this._tensor) {
             this._tensor?.dispose();
-            this._tensor = createTensorBuffer(this._engine, width, height, this._options.tensorLabel);
+            this._tensor = createTensorBuffer(this._engine, channels, width, height, this._options.tensorLabel);
             this.shader.setStorageBuffer("tensor", this._tensor);
-            this._width = width;
-            this._height = height;
+            [this._width, this._height, this._channels] = [width, height, channels];
         }
         updateParamsBuffer(this._params, packed);
     }

@@ -168,16 +168,15 @@ export class StylizationSession {
         return new StylizationSession(model, provider, ort, session, provider === "webgpu" && !!device, device);
     }
 
-    /** Binds the GPU buffers that hold the input and receive the output (zero-copy sessions only). */
-    public bindGpuBuffers(input: GPUBuffer, output: GPUBuffer, width: number, height: number): void {
+    /** Binds the GPU buffers that hold the input (`channels`: RGB and guides) and receive the output (zero-copy only). */
+    public bindGpuBuffers(input: GPUBuffer, output: GPUBuffer, width: number, height: number, channels = 3): void {
         const [oldInput, oldOutput] = [this._inputGpu?.gpuBuffer, this._outputGpu?.gpuBuffer];
         if (this._capture && (input !== oldInput || output !== oldOutput)) {
             void this._releaseCapture(false); // a captured graph replays on the buffers it was recorded with
         }
         this._releaseGpuTensors();
-        const dims = [1, 3, height, width];
-        this._inputGpu = this._ort.Tensor.fromGpuBuffer(input, { dataType: "float32", dims });
-        this._outputGpu = this._ort.Tensor.fromGpuBuffer(output, { dataType: "float32", dims });
+        this._inputGpu = this._ort.Tensor.fromGpuBuffer(input, { dataType: "float32", dims: [1, channels, height, width] });
+        this._outputGpu = this._ort.Tensor.fromGpuBuffer(output, { dataType: "float32", dims: [1, 3, height, width] });
     }
 
     /**
@@ -265,10 +264,10 @@ export class StylizationSession {
         this._session = session;
     }
 
-    /** Runs on CPU data and returns the output tensor's data and its [height, width]. */
+    /** Runs on CPU data (NCHW: RGB, then the model's guides) and returns the output tensor's data and its [height, width]. */
     public async runCpu(input: Float32Array, width: number, height: number): Promise<{ data: Float32Array; width: number; height: number }> {
         await this._fitSessionTo(width, height);
-        const tensor = new this._ort.Tensor("float32", input, [1, 3, height, width]);
+        const tensor = new this._ort.Tensor("float32", input, [1, input.length / (width * height), height, width]);
         try {
             const result = await exclusive(this._ort, () => this._session.run({ [this.model.inputName]: tensor }));
             const out = result[this.model.outputName];

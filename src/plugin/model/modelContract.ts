@@ -1,9 +1,11 @@
 /**
- * What a model promises: one NCHW float input with 3 channels, one NCHW float output with 3 channels, fixed or dynamic
- * height/width, and (optionally) its preprocessing declared in ONNX `metadata_props` under the `stylize.` prefix.
+ * What a model promises: one NCHW float input with 3 channels (plus the guide channels it declares: see
+ * contract/guides.ts), one NCHW float output with 3 channels, fixed or dynamic height/width, and (optionally) its
+ * preprocessing declared in ONNX `metadata_props` under the `stylize.` prefix.
  */
 import { InvalidModelError, UnsupportedModelError } from "../errors.js";
 import { ChannelOrders, ColorSpaces, InputRanges, OutputRanges, ResizeFilters, type PreprocessConfig, type Vec3 } from "../contract/preprocessConfig.js";
+import { guideChannels, readGuides, type GuideSpec } from "../contract/guides.js";
 import { looksLikeHtmlOrText, OnnxParseError, readOnnxModelInfo, type OnnxModelInfo, type OnnxValueInfo } from "./onnxModelInfo.js";
 
 /** Prefix of the metadata keys the plugin reads. */
@@ -20,6 +22,7 @@ export const MetadataPrefix = "stylize.";
  * - `stylize.output_range`: `[-1,1]` | `[0,1]` | `[0,255]`
  * - `stylize.clamp`: `true` | `false`
  * - `stylize.train_mean`, `stylize.train_std`: `"c0,c1,c2"` statistics of the training input tensors, per tensor channel
+ * - `stylize.guides`, `stylize.depth_range`: G-buffer guides fed after the RGB channels (contract/guides.ts)
  */
 export const MetadataKeys = {
     inputRange: "stylize.input_range",
@@ -55,6 +58,10 @@ export interface ModelDescription {
     /** Preprocessing the model declares in its metadata or implies by its structure. */
     declared: Partial<PreprocessConfig>;
     trainingStatistics: TrainingStatistics | undefined;
+    /** The G-buffer guides the model declares (fed after R, G, B); undefined for an RGB model. */
+    guides: GuideSpec | undefined;
+    /** Input channels: 3 plus the guides'. */
+    inputChannels: number;
     /** Things the user should know (no declared contract, ignored metadata values). */
     warnings: string[];
 }
@@ -142,7 +149,7 @@ function describeShape(v: OnnxValueInfo): string {
     return v.dims ? `[${v.dims.map((d) => d.value ?? d.param ?? "?").join(", ")}]` : "(no shape)";
 }
 
-function checkImageTensor(model: string, role: "input" | "output", v: OnnxValueInfo): void {
+function checkImageTensor(model: string, role: "input" | "output", v: OnnxValueInfo, expected = 3): void {
     if (v.elemType !== FloatType) {
         throw new UnsupportedModelError(
             `model ${model}: ${role} "${v.name}" is ${ElementTypeNames[v.elemType] ?? `element type ${v.elemType}`}; the plugin feeds and reads float32 tensors. Export the model in float32.`
@@ -162,13 +169,15 @@ function checkImageTensor(model: string, role: "input" | "output", v: OnnxValueI
             `model ${model}: ${role} "${v.name}" has a fixed batch of ${batch.value}; the plugin runs one frame at a time (batch 1 or dynamic).`
         );
     }
-    if (channels.value !== undefined && channels.value !== 3) {
+    if (channels.value !== undefined && channels.value !== expected) {
         const guide =
-            role === "input" && channels.value > 3
-                ? ` It looks like a generator with guide channels (each guide adds 3 channels; ${channels.value} = RGB + ${(channels.value - 3) / 3} guide(s)). The plugin feeds the RGB frame only: export the generator with a 3-channel input, or bake the guides into the model.`
-                : "";
+            role === "input" && expected > 3
+                ? ` It declares ${expected - 3} guide channel(s) (stylize.guides) after RGB: export the generator with ${expected} input channels.`
+                : role === "input" && channels.value > 3
+                  ? ` It looks like a generator with guide channels (${channels.value} = RGB + ${channels.value - 3} more) that declares none. The plugin can feed a depth guide: declare it in the metadata (stylize.guides = "depth", stylize.depth_range = "near,far"); otherwise export the generator with a 3-channel input, or bake the guides into the model.`
+                  : "";
         throw new UnsupportedModelError(
-            `model ${model}: ${role} "${v.name}" has ${channels.value} channels (shape ${describeShape(v)}); expected 3 (RGB or BGR).${guide}`
+            `model ${model}: ${role} "${v.name}" has ${channels.value} channels (shape ${describeShape(v)}); expected ${expected === 3 ? "3 (RGB or BGR)" : expected}.${guide}`
         );
     }
 }
@@ -217,7 +226,9 @@ export function describeModel(bytes: Uint8Array, name: string): ModelDescription
     }
     const [input] = info.inputs;
     const [output] = info.outputs;
-    checkImageTensor(name, "input", input);
+    const guides = readGuides(info.metadata, name);
+    const inputChannels = 3 + guideChannels(guides);
+    checkImageTensor(name, "input", input, inputChannels);
     checkImageTensor(name, "output", output);
 
     const warnings: string[] = [];
@@ -245,6 +256,8 @@ export function describeModel(bytes: Uint8Array, name: string): ModelDescription
         fixedWidth: dim(input, 3),
         declared,
         trainingStatistics,
+        guides,
+        inputChannels,
         warnings,
     };
 }

@@ -10,6 +10,13 @@ import { findMismatches } from "./mismatch.js";
 import type { PanelContext } from "./panelContext.js";
 import { computeTensorStats, type ChannelStats } from "./tensorStats.js";
 
+/** Where a guide's 0..1 lands in the tensor (like channel 0: see contract/guides.ts). */
+function guideInterval(config: PreprocessConfig): [number, number] {
+    const p = derivePreprocessParams(config);
+    const ends = [p.inBias[0], p.inScale[0] + p.inBias[0]];
+    return [Math.min(...ends), Math.max(...ends)];
+}
+
 export class TensorSection {
     public readonly element: HTMLElement;
     private readonly _warningList = el("ul", { class: "warnings", "data-field": "warnings" });
@@ -68,12 +75,17 @@ export class TensorSection {
                 return;
             }
             const inputExpected = inputInterval(config);
+            if (st.model?.guides) {
+                inputExpected.push(guideInterval(config)); // the depth guide: 0..1 taken in like channel 0
+            }
             const out = outputInterval(config.outputRange);
             state.tensorStats = {
                 input: input.length ? computeTensorStats(input, inputExpected) : undefined,
                 output: output?.length ? computeTensorStats(output, [out, out, out]) : undefined,
             };
-            state.warnings = findMismatches(config, state.tensorStats, st.model?.trainingStatistics);
+            // The warnings are about the image channels: a guide has its own meaning.
+            const rgb = { input: state.tensorStats.input?.slice(0, 3), output: state.tensorStats.output };
+            state.warnings = findMismatches(config, rgb, st.model?.trainingStatistics);
             this._renderStats(config);
         } catch (error) {
             this._ctx.setStatus(`statistics: ${(error as Error).message}`, true);
@@ -94,7 +106,7 @@ export class TensorSection {
                 el(
                     "tr",
                     { "data-channel": c },
-                    el("td", { text: `${c} ${"RGB"[source[c]]}` }),
+                    el("td", { text: c < 3 ? `${c} ${"RGB"[source[c]]}` : `${c} depth` }),
                     el("td", { "data-stat": "min", text: f3(s.min) }),
                     el("td", { "data-stat": "max", text: f3(s.max) }),
                     el("td", { "data-stat": "mean", text: f3(s.mean) }),

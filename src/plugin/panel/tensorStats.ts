@@ -1,5 +1,5 @@
 /**
- * Per-channel statistics of an NCHW [1, 3, H, W] tensor, the numbers the inspector panel shows for the network's
+ * Per-channel statistics of an NCHW [1, C, H, W] tensor (RGB, then any guide channels), the numbers the inspector panel shows for the network's
  * input and output: min, max, mean, std, the share of values outside the interval the contract expects, and a
  * histogram.
  */
@@ -25,17 +25,18 @@ export interface ChannelStats {
 const Tolerance = 1e-3;
 
 /**
- * Statistics per tensor channel. `expected[c]` is the interval channel c should stay in (for the input: what 0..1
- * pixels map to; for the output: the declared output range). Non-finite values count as out of range and are left
- * out of the other figures.
+ * Statistics per tensor channel, one per entry of `expected`: the interval channel c should stay in (for the input:
+ * what 0..1 pixels, or guide values, map to; for the output: the declared output range). Non-finite values count as
+ * out of range and are left out of the other figures.
  */
 export function computeTensorStats(tensor: Float32Array, expected: ReadonlyArray<readonly [number, number]>, bins = 32): ChannelStats[] {
-    const plane = tensor.length / 3;
+    const channels = expected.length;
+    const plane = tensor.length / channels;
     if (!Number.isInteger(plane)) {
-        throw new StylizationError(`a 3-channel tensor has a multiple of 3 values; got ${tensor.length}`);
+        throw new StylizationError(`a ${channels}-channel tensor has a multiple of ${channels} values; got ${tensor.length}`);
     }
     const stats: ChannelStats[] = [];
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < channels; c++) {
         const [lo, hi] = expected[c];
         const slack = Tolerance * Math.max(1, hi - lo);
         let min = Infinity;

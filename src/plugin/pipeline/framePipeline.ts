@@ -205,7 +205,7 @@ export class FramePipeline {
     public readInputTensor(): Promise<Float32Array> {
         return this.betweenFrames("readInputTensor", async () => {
             if (this._zeroCopy && this._applied) {
-                const out = new Float32Array(3 * this._applied.width * this._applied.height);
+                const out = new Float32Array(this._session!.model.inputChannels * this._applied.width * this._applied.height);
                 return (await this._capture.read(out)) ?? out;
             }
             return this._lanes.resultInput?.slice() ?? new Float32Array(0);
@@ -261,12 +261,13 @@ export class FramePipeline {
             return this._applied;
         }
         const { width, height, params, mapping } = shape;
-        const packed = packParams(params, width, height, mapping);
-        this._capture.configure(width, height, packed);
+        const { guides, inputChannels } = session.model;
+        const packed = packParams(params, width, height, mapping, guides);
+        this._capture.configure(width, height, packed, inputChannels);
         if (session.gpuIo) {
             this._gpuPresenter ??= new WebGpuPresenter(this._engine as WebGPUEngine, this._scene);
             this._gpuPresenter.configure(width, height, packed);
-            session.bindGpuBuffers(this._capture.gpuTensor!, this._gpuPresenter.gpuTensor!, width, height);
+            session.bindGpuBuffers(this._capture.gpuTensor!, this._gpuPresenter.gpuTensor!, width, height, inputChannels);
         }
         this._applied = shape;
         return shape;
@@ -296,12 +297,13 @@ export class FramePipeline {
             return;
         }
         const frame = this._options.getFrame();
-        if (!frame) {
-            return;
+        const depth = session.model.guides ? this._options.getDepth() : undefined;
+        if (!frame || (session.model.guides && !depth)) {
+            return; // nothing drawn yet, or the guide's depth map is not rendered yet
         }
         const { width, height, params } = this._applyShape(session);
         const capturedAt = performance.now();
-        if (!this._capture.dispatch(frame)) {
+        if (!this._capture.dispatch(frame, depth)) {
             return;
         }
         const taken = { frameId: this._engine.frameId, capturedAt, generation: this._generation, stages: noStageTimes() };
@@ -311,7 +313,7 @@ export class FramePipeline {
             this._captured = taken; // runs after Babylon submits the frame, in onEndFrame
             return;
         }
-        const item: CpuFrame = { ...taken, input: this._lanes.slot(3 * width * height), width, height, params };
+        const item: CpuFrame = { ...taken, input: this._lanes.slot(session.model.inputChannels * width * height), width, height, params };
         this._lanes.readBack(item, this._capture.read(item.input), () => this._session);
     }
 

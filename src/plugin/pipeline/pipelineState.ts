@@ -43,6 +43,8 @@ export function sameShape(a: FrameShape, b: FrameShape): boolean {
 export interface FramePipelineOptions {
     /** The frame to capture this frame (the composite post process's input), or null when there is none yet. */
     getFrame: () => InternalTexture | null;
+    /** The camera's view-depth map of this frame, for a model's depth guide; undefined while it is not rendered. */
+    getDepth: () => InternalTexture | undefined;
     /** The shape wanted now. */
     getShape: () => FrameShape;
     /** A frame was captured (in `onAfterRender` of engine frame `frameId`): the moment to keep what goes with it. */

@@ -1,6 +1,9 @@
 /**
  * The preprocess pass, frame -> NCHW tensor, in both shading languages, fed by the packed contract.
  *
+ * Guides (p5.x = 1): the depth guide of the tensor pixel, from the view-depth map sampled nearest at the same place
+ * (see guides.ts), taken into the tensor like channel 0; written as tensor channel 3 (the alpha component on WebGL2).
+ *
  * The frame is first mapped to what is displayed when it was captured before Babylon's image processing (p4.zw: see
  * frameMapping.ts); a displayed frame passes unchanged.
  *
@@ -16,6 +19,7 @@ export const PreprocessWgsl = /* wgsl */ `${WgslCommon}
 @group(0) @binding(1) var frame: texture_2d<f32>;
 @group(0) @binding(2) var<storage, read_write> tensor: array<f32>;
 @group(0) @binding(3) var<uniform> params: StylizeParams;
+@group(0) @binding(4) var depthMap: texture_2d<f32>;
 
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(global_invocation_id) id: vec3u) {
@@ -40,6 +44,11 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     let v = convertColor(rgb[u32(params.p2[c])], params.p2.w);
     tensor[c * plane + i] = v * params.p0[c] + params.p1[c];
   }
+  if (params.p5.x > 0.5) {
+    let depthSize = vec2f(textureDimensions(depthMap, 0));
+    let z = textureLoad(depthMap, vec2i(clamp(floor(uv * depthSize), vec2f(0.0), depthSize - 1.0)), 0).r;
+    tensor[3u * plane + i] = depthGuide(z, params.p5) * params.p0.x + params.p1.x;
+  }
 }
 `;
 
@@ -50,11 +59,13 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 export const PreprocessGlsl = /* glsl */ `
 precision highp float;
 uniform sampler2D textureSampler;
+uniform sampler2D depthSampler;
 uniform vec4 p0;
 uniform vec4 p1;
 uniform vec4 p2;
 uniform vec4 p3;
 uniform vec4 p4;
+uniform vec4 p5;
 ${GlslCommon}void main(void) {
   vec2 size = p3.xy;
   vec2 pixel = floor(gl_FragCoord.xy);
@@ -72,6 +83,11 @@ ${GlslCommon}void main(void) {
   for (int c = 0; c < 3; c++) {
     t[c] = convertColor(rgb[int(p2[c])], p2.w) * p0[c] + p1[c];
   }
-  gl_FragColor = vec4(t, 1.0);
+  float guide = 1.0;
+  if (p5.x > 0.5) {
+    vec2 depthSize = vec2(textureSize(depthSampler, 0));
+    guide = depthGuide(texelFetch(depthSampler, ivec2(clamp(floor(uv * depthSize), vec2(0.0), depthSize - 1.0)), 0).r, p5) * p0.x + p1.x;
+  }
+  gl_FragColor = vec4(t, guide);
 }
 `;

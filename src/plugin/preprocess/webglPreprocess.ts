@@ -1,6 +1,6 @@
 /**
- * The WebGL2 preprocess pass: a fragment shader renders the tensor (channel c in component c) into an RGBA32F target of
- * the inference size. Target row 0 holds tensor row 0, so a readback is in tensor order.
+ * The WebGL2 preprocess pass: a fragment shader renders the tensor (channel c in component c, a depth guide in alpha)
+ * into an RGBA32F target of the inference size. Target row 0 holds tensor row 0, so a readback is in tensor order.
  */
 import type { Engine } from "@babylonjs/core/Engines/engine.js";
 import { Constants } from "@babylonjs/core/Engines/constants.js";
@@ -17,6 +17,7 @@ export class WebGlPreprocess {
     private _target: RenderTargetWrapper | undefined;
     private _packed: PackedParams | undefined;
     private _frame: InternalTexture | undefined;
+    private _depth: InternalTexture | undefined;
     private _width = 0;
     private _height = 0;
 
@@ -25,12 +26,13 @@ export class WebGlPreprocess {
             name: "stylizePreprocess",
             glsl: PreprocessGlsl,
             uniforms: [...ParamNames],
-            samplers: ["textureSampler"],
+            samplers: ["textureSampler", "depthSampler"],
         }));
         this._wrapper.onApplyObservable.add(() => {
             const effect = this._wrapper.effect;
             if (this._frame) {
                 effect._bindTexture("textureSampler", this._frame);
+                effect._bindTexture("depthSampler", this._depth ?? this._frame); // bound either way; read only with a guide
             }
             ParamNames.forEach((name, i) => {
                 const v = this._packed![i];
@@ -62,13 +64,13 @@ export class WebGlPreprocess {
     }
 
     /** Renders the pass into the float target; false while the shader is still compiling. */
-    public render(frame: InternalTexture): boolean {
+    public render(frame: InternalTexture, depth?: InternalTexture): boolean {
         if (!this._target || !this._packed || !this._wrapper.isReady()) {
             return false;
         }
-        this._frame = frame;
+        [this._frame, this._depth] = [frame, depth];
         this._renderer.render(this._wrapper, this._target);
-        this._frame = undefined;
+        this._frame = this._depth = undefined;
         return true;
     }
 

@@ -23,6 +23,7 @@ export class WebGpuPreprocess {
                 frame: { group: 0, binding: 1 },
                 tensor: { group: 0, binding: 2 },
                 params: { group: 0, binding: 3 },
+                depthMap: { group: 0, binding: 4 },
             },
             tensorLabel: "stylizeInputTensor",
         });
@@ -36,14 +37,15 @@ export class WebGpuPreprocess {
         return this._pass.gpuTensor;
     }
 
-    /** Sets the tensor size (re-allocating only when it changed) and the packed contract. */
-    public configure(width: number, height: number, packed: PackedParams): void {
-        this._pass.configure(width, height, packed);
+    /** Sets the tensor size and channels (re-allocating only when they changed) and the packed contract. */
+    public configure(width: number, height: number, packed: PackedParams, channels: number): void {
+        this._pass.configure(width, height, packed, channels);
     }
 
     /** Records the dispatch into Babylon's frame; false while the shader is still compiling. */
-    public dispatch(frame: InternalTexture): boolean {
+    public dispatch(frame: InternalTexture, depth?: InternalTexture): boolean {
         this._pass.shader.setInternalTexture("frame", frame);
+        this._pass.shader.setInternalTexture("depthMap", depth ?? frame); // bound either way; read only with a guide
         return this._pass.dispatch();
     }
 

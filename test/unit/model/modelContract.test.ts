@@ -280,8 +280,30 @@ describe("describeModel errors", () => {
         const e = thrown(() => describeModel(load("guide-6ch.onnx"), "guide-6ch.onnx"));
         expect(e).toBeInstanceOf(UnsupportedModelError);
         expect(e.message).toContain("has 6 channels");
-        expect(e.message).toContain("guide channels");
-        expect(e.message).toContain("RGB + 1 guide(s)");
+        expect(e.message).toContain("guide channels (6 = RGB + 3 more) that declares none");
+        expect(e.message).toContain('stylize.guides = "depth"');
+    });
+
+    test("a depth-guided model declares its guide and depth range: 4 input channels", () => {
+        const model = describeModel(load("guide-depth.onnx"), "guide-depth.onnx");
+        expect(model.guides).toEqual({ depth: { near: 3, far: 7 } });
+        expect(model.inputChannels).toBe(4);
+        expect(model.warnings).toEqual([]);
+        // An RGB model has none.
+        expect(describeModel(load("identity.onnx"), "identity.onnx")).toMatchObject({ guides: undefined, inputChannels: 3 });
+    });
+
+    test("guide declarations the plugin cannot follow are refused, each naming the fix", () => {
+        const guided = (metadata: Record<string, string>, channels = 4) =>
+            thrown(() => describeModel(tinyModel("Relu", [1, channels, "H", "W"], { outDims: [1, 3, "H", "W"], metadata }), "g.onnx"));
+        expect(guided({ "stylize.guides": "normal", "stylize.depth_range": "1,2" }).message).toContain('"normal" is not one it can feed');
+        expect(guided({ "stylize.guides": "depth,depth", "stylize.depth_range": "1,2" }).message).toContain("listed more than once");
+        expect(guided({ "stylize.guides": "depth" }).message).toContain('stylize.depth_range is null; expected "near,far"');
+        expect(guided({ "stylize.guides": "depth", "stylize.depth_range": "5,2" }).message).toContain('stylize.depth_range is "5,2"');
+        const wrongCount = guided({ "stylize.guides": "depth", "stylize.depth_range": "1,20" }, 3);
+        expect(wrongCount).toBeInstanceOf(UnsupportedModelError);
+        expect(wrongCount.message).toContain("has 3 channels");
+        expect(wrongCount.message).toContain("declares 1 guide channel(s)");
     });
 
     test("external-data.onnx -> UnsupportedModelError naming the tensor and the path, which is never read", () => {

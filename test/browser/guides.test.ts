@@ -1,0 +1,136 @@
+/**
+ * A depth-guided model (test/models/guide-depth.onnx: RGB + a depth guide over 3..7 scene units, out = rgb + 0.5 *
+ * guide) on both engines: WebGL2 with the wasm provider (the guide in the float target's alpha, read back), WebGPU
+ * with the wasm provider (the compute pass's fourth plane, mapped back) and WebGPU zero-copy (that plane fed to
+ * onnxruntime on the GPU). The guide plane equals the CPU reference (contract/guides.ts) computed from the test scene's
+ * depth: the orthographic camera sees the quadrant plane 5 units away (guide 0.5) and a second plane 4 units away
+ * (0.25) over canvas columns 32..63, rows 36..59. The output equals onnxruntime-node's on the same 4-channel input.
+ */
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { maxAbsDiff, readTensors, screenPixels, stylizeWith, waitForFrames } from "./pageTools";
+import { depthGuidePlane } from "../../src/plugin/contract/guides";
+import { derivePreprocessParams, resolvePreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+import { postprocessTensor } from "../../src/plugin/contract/cpuReference";
+
+const [Width, Height] = [128, 96];
+const Near = { left: 32, right: 64, top: 36, bottom: 60 };
+const Contract = resolvePreprocessConfig({ inputRange: "[0,1]", outputRange: "[0,1]" });
+/** Output vs onnxruntime-node: as in pipeline.test.ts (wasm runs the same kernels; the WebGPU EP reorders sums). */
+const OutputTolerance = { wasm: 1e-4, webgpu: 1e-3 } as const;
+
+const Combos: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" }> = [
+    { engine: "webgl", ep: "wasm" },
+    { engine: "webgpu", ep: "wasm" },
+    { engine: "webgpu", ep: "webgpu" },
+];
+
+let session: BrowserSession;
+beforeAll(async () => {
+    session = await openBrowser();
+});
+afterAll(async () => {
+    await session?.close();
+});
+
+/** The test scene's view depth, rows top-down. */
+function sceneDepth(): Float32Array {
+    const depth = new Float32Array(Width * Height).fill(5);
+    for (let y = Near.top; y < Near.bottom; y++) {
+        depth.fill(4, y * Width + Near.left, y * Width + Near.right);
+    }
+    return depth;
+}
+
+async function runNode(input: Float32Array): Promise<Float32Array> {
+    const model = await ort.InferenceSession.create(path.join(__dirname, "..", "models", "guide-depth.onnx"));
+    const result = await model.run({ input: new ort.Tensor("float32", input, [1, 4, Height, Width]) });
+    await model.release();
+    return result.output.data as Float32Array;
+}
+
+describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
+    let demo: DemoPage;
+    beforeAll(async () => {
+        const query = { engine, ep, scene: "test", size: `${Width}x${Height}`, height: `${Height}`, hud: "0", model: "test/models/guide-depth.onnx" };
+        demo = await openDemo(session, query);
+        await demo.page.evaluate(() => {
+            const { scene } = (window as any).demo;
+            const plane = scene.getMeshByName("quadrants");
+            const near = plane.clone("near");
+            near.scaling.set(0.25, 0.25, 1);
+            near.position.set(-0.25, 0, -1);
+        });
+        await stylizeWith(demo.page, {});
+    });
+    afterAll(async () => {
+        await demo?.page.close();
+    });
+
+    test("the model declares its guide; the fourth tensor channel is the depth guide of the CPU reference", async () => {
+        const model = await demo.page.evaluate(() => {
+            const st = (window as any).demo.stylization;
+            return { guides: st.model.guides, channels: st.model.inputChannels, provider: st.stats.executionProvider, error: st.lastError?.message };
+        });
+        expect(model).toEqual({ guides: { depth: { near: 3, far: 7 } }, channels: 4, provider: ep, error: undefined });
+        const { input } = await readTensors(demo.page);
+        const plane = Width * Height;
+        expect(input.length).toBe(4 * plane);
+        const expected = depthGuidePlane(sceneDepth(), Width, Height, Width, Height, { depth: { near: 3, far: 7 } }, derivePreprocessParams(Contract));
+        expect(maxAbsDiff(input.subarray(3 * plane), expected)).toBeLessThan(1e-6); // exact: a distance, a subtraction, a division
+    });
+
+    test("the output equals onnxruntime-node's on the same input, and the screen shows it", async () => {
+        const { input, output } = await readTensors(demo.page);
+        const reference = await runNode(input);
+        expect(maxAbsDiff(output, reference)).toBeLessThan(OutputTolerance[ep]);
+        const screen = await screenPixels(demo.page, Width, Height);
+        expect(maxAbsDiff(screen, postprocessTensor(reference, Width, Height, Contract), true)).toBeLessThanOrEqual(1);
+    });
+
+    test("the inspector shows the guide channel's statistics as a fourth row; diagnosis still runs", async () => {
+        const shown = await demo.page.evaluate(async () => {
+            const st = (window as any).demo.stylization;
+            const inspector = await st.showInspector();
+            await inspector.updateStats();
+            const root = document.querySelector("[data-babylon-stylize-inspector]")!.shadowRoot!;
+            const row = root.querySelector('[data-field="inputStats"] tr[data-channel="3"]')!;
+            const cell = (stat: string) => row.querySelector(`td[data-stat="${stat}"]`)!.textContent!;
+            const result = { label: row.querySelector("td")!.textContent, min: Number(cell("min")), max: Number(cell("max")), mean: Number(cell("mean")) };
+            st.hideInspector();
+            return result;
+        });
+        // The plane (guide 0.5) everywhere but the near plane's 32x24 pixels (0.25).
+        const mean = 0.5 - (0.25 * (32 * 24)) / (Width * Height);
+        expect(shown).toEqual({ label: "3 depth", min: 0.25, max: 0.5, mean: Number(mean.toFixed(3)) });
+        // A still image has no depth: the diagnosis runs the guided model with a flat guide and ranks contracts.
+        const ranking = await demo.page.evaluate(async () => {
+            const st = (window as any).demo.stylization;
+            const frame = { data: new Uint8Array(16 * 16 * 4).fill(60), width: 16, height: 16 };
+            const out = await st.stylizeImage(frame);
+            const candidates = await st.diagnose(frame, { data: out, width: 16, height: 16 });
+            return { first: candidates[0].contract.inputRange, pixel: Array.from(out.slice(0, 3)) };
+        });
+        expect(ranking.first).toBe("[0,1]");
+        // 60/255 + 0.5 x a guide at the far end (1): 187.5 levels, rounded either way.
+        ranking.pixel.forEach((v) => expect(Math.abs(v - 187.5)).toBeLessThanOrEqual(0.5));
+    });
+
+    test("an RGB model swapped in stops the guide; the guided one again resumes it", async () => {
+        const swap = (model: string) =>
+            demo.page.evaluate(async (model) => {
+                const { stylization: st, scene } = (window as any).demo;
+                await st.setModel(model);
+                return { channels: st.model.inputChannels, targets: scene.activeCamera.customRenderTargets.length };
+            }, model);
+        // The temporal filter keeps the one geometry pass either way; the model decides the tensor.
+        expect(await swap("test/models/identity.onnx")).toEqual({ channels: 3, targets: 1 });
+        await stylizeWith(demo.page, {});
+        expect((await readTensors(demo.page)).input.length).toBe(3 * Width * Height);
+        expect(await swap("test/models/guide-depth.onnx")).toEqual({ channels: 4, targets: 1 });
+        await stylizeWith(demo.page, {});
+        await waitForFrames(demo.page, 2);
+        expect((await readTensors(demo.page)).input.length).toBe(4 * Width * Height);
+    });
+});
