@@ -110,7 +110,7 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
             const frame = { data: new Uint8Array(16 * 16 * 4).fill(60), width: 16, height: 16 };
             const out = await st.stylizeImage(frame);
             const candidates = await st.diagnose(frame, { data: out, width: 16, height: 16 });
-            return { first: candidates[0].contract.inputRange, pixel: Array.from(out.slice(0, 3)) };
+            return { first: candidates[0].contract.inputRange as string, pixel: Array.from(out.slice(0, 3)) as number[] };
         });
         expect(ranking.first).toBe("[0,1]");
         // 60/255 + 0.5 x a guide at the far end (1): 187.5 levels, rounded either way.

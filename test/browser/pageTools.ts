@@ -100,6 +100,18 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, rgba = fa
     return max;
 }
 
+/** Largest RGB difference of two RGBA images `width` pixels wide, over the pixels `where` accepts (all by default). */
+export function maxPixelDiff(a: Uint8Array, b: Uint8Array, width: number, where: (x: number, y: number) => boolean = () => true): number {
+    let max = 0;
+    for (let i = 0; i < a.length; i += 4) {
+        const p = i / 4;
+        for (let c = 0; c < 3 && where(p % width, Math.floor(p / width)); c++) {
+            max = Math.max(max, Math.abs(a[i + c] - b[i + c]));
+        }
+    }
+    return max;
+}
+
 /** A planar RGB tensor of [0,1] values (an identity capture) as an RGBA float frame for the CPU reference. */
 export function frameFromPlanar(t: Float32Array, width: number, height: number): RgbaFrame {
     const plane = width * height;

@@ -9,7 +9,7 @@
  * texture's texels linearized as Babylon does (Babylon's gamma 2.2).
  */
 import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
-import { readTensors, screenPixels, stylizeWith, waitForFrames } from "./pageTools";
+import { maxPixelDiff, readTensors, screenPixels, stylizeWith, waitForFrames } from "./pageTools";
 import { frameToDisplay, FrameMappingMode } from "../../src/plugin/contract/frameMapping";
 
 const [Width, Height] = [128, 96];
@@ -33,19 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
     await session?.close();
 });
-
-/** Largest channel difference over the pixels `where` accepts. */
-function maxDiff(a: Uint8Array, b: Uint8Array, where: (x: number, y: number) => boolean = () => true): number {
-    let max = 0;
-    for (let y = 0; y < Height; y++) {
-        for (let x = 0; x < Width; x++) {
-            for (let c = 0; where(x, y) && c < 3; c++) {
-                max = Math.max(max, Math.abs(a[(y * Width + x) * 4 + c] - b[(y * Width + x) * 4 + c]));
-            }
-        }
-    }
-    return max;
-}
 
 describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
     let demo: DemoPage;
@@ -106,11 +93,11 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
 
     test("before: with the identity network the screen is the unstylized pipeline's (tone mapping, bloom, FXAA) within a level", async () => {
         const { on, off } = await onAndOff();
-        expect(maxDiff(on, off)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(on, off, Width)).toBeLessThanOrEqual(1);
         // The stylization is there: a brightening network changes the picture.
         await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[-1,1]" });
         const brightened = await screenPixels(demo.page, Width, Height);
-        expect(maxDiff(brightened, off)).toBeGreaterThan(30);
+        expect(maxPixelDiff(brightened, off, Width)).toBeGreaterThan(30);
         await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[0,1]" });
     });
 
@@ -133,7 +120,7 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
             within += [0, 1, 2].every((c) => Math.abs(on[i + c] - off[i + c]) <= 1) ? 1 : 0;
         }
         expect(within / (Width * Height)).toBeGreaterThan(0.98);
-        expect(maxDiff(on, off)).toBeLessThanOrEqual(8);
+        expect(maxPixelDiff(on, off, Width)).toBeLessThanOrEqual(8);
         await demo.page.evaluate(() => {
             const { scene } = (window as any).demo;
             scene.getMeshByName("quadrants").scaling.set(1, 1, 1);
@@ -149,7 +136,7 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         const { on, off } = await onAndOff();
         // The ramp's rows (grey) and the white quadrant away from the edges and the ramp.
         const neutral = (x: number, y: number) => (y >= 44 && y < 52 && x > 2 && x < Width - 3) || (x > 68 && y > 56 && y < Height - 4 && x < Width - 4);
-        expect(maxDiff(on, off, neutral)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(on, off, Width, neutral)).toBeLessThanOrEqual(1);
         await demo.page.evaluate(() => ((window as any).demo.pipeline.imageProcessing.toneMappingType = 0));
     });
 
@@ -162,7 +149,7 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
         await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[0,1]" });
         expect(await chain()).toMatchObject({ last: true });
         const { on, off } = await onAndOff();
-        expect(maxDiff(on, off)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(on, off, Width)).toBeLessThanOrEqual(1);
         await demo.page.evaluate(() => {
             const { pipeline, stylization } = (window as any).demo;
             pipeline.bloomEnabled = true;

@@ -8,7 +8,7 @@
  * of it) covers canvas columns 32..63 and rows 36..59.
  */
 import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
-import { screenPixels, stylizeWith, waitForFrames } from "./pageTools";
+import { maxPixelDiff, screenPixels, stylizeWith, waitForFrames } from "./pageTools";
 
 const [Width, Height] = [128, 96];
 const Hand = { left: 32, right: 64, top: 36, bottom: 60 };
@@ -23,21 +23,6 @@ function distanceToHand(x: number, y: number): number {
     const dx = Math.max(Hand.left - x, 0, x - (Hand.right - 1));
     const dy = Math.max(Hand.top - y, 0, y - (Hand.bottom - 1));
     return Math.max(dx, dy);
-}
-
-/** Largest channel difference over the pixels `where` accepts. */
-function maxDiff(a: Uint8Array, b: Uint8Array, where: (x: number, y: number) => boolean): number {
-    let max = 0;
-    for (let y = 0; y < Height; y++) {
-        for (let x = 0; x < Width; x++) {
-            if (where(x, y)) {
-                for (let c = 0; c < 3; c++) {
-                    max = Math.max(max, Math.abs(a[(y * Width + x) * 4 + c] - b[(y * Width + x) * 4 + c]));
-                }
-            }
-        }
-    }
-    return max;
 }
 
 let session: BrowserSession;
@@ -114,8 +99,8 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
             st.frozen = true;
         });
         await waitForFrames(demo.page, 2);
-        expect(maxDiff(await screenPixels(demo.page, Width, Height), stylized, () => true)).toBeLessThanOrEqual(1);
-        expect(maxDiff(stylized, original, (x, y) => distanceToHand(x, y) > 0 && y < 40)).toBeGreaterThan(50); // the frame is stylized
+        expect(maxPixelDiff(await screenPixels(demo.page, Width, Height), stylized, Width)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(stylized, original, Width, (x, y) => distanceToHand(x, y) > 0 && y < 40)).toBeGreaterThan(50); // the frame is stylized
     });
     afterAll(async () => {
         await demo?.page.close();
@@ -123,8 +108,8 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
 
     test("an excluded mesh shows the original frame exactly, the stylization fades in over two pixels around it", async () => {
         const { screen, mask } = await show(`{ exclude: (m) => m.name === "hand", depthRange: null }`);
-        expect(maxDiff(screen, original, (x, y) => distanceToHand(x, y) === 0)).toBe(0);
-        expect(maxDiff(screen, stylized, (x, y) => distanceToHand(x, y) >= 3)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(screen, original, Width, (x, y) => distanceToHand(x, y) === 0)).toBe(0);
+        expect(maxPixelDiff(screen, stylized, Width, (x, y) => distanceToHand(x, y) >= 3)).toBeLessThanOrEqual(1);
         // The soft edge: weight 1/3 one pixel out, 2/3 two pixels out (straight across; 8-bit mask).
         const mid = (Hand.top + Hand.bottom) >> 1;
         expect([Hand.left - 3, Hand.left - 2, Hand.left - 1, Hand.left, Hand.right - 1, Hand.right, Hand.right + 1].map((x) => maskAt(mask, x, mid))).toEqual([
@@ -144,19 +129,19 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
 
     test("a list of meshes and a layer mask exclude the same way; an excluded mesh hidden behind another surface changes nothing", async () => {
         const list = await show(`{ exclude: [mesh("hand")] }`);
-        expect(maxDiff(list.screen, original, (x, y) => distanceToHand(x, y) === 0)).toBe(0);
+        expect(maxPixelDiff(list.screen, original, Width, (x, y) => distanceToHand(x, y) === 0)).toBe(0);
         const hidden = await show(`{ exclude: 0x10000000 }`);
-        expect(maxDiff(hidden.screen, stylized, () => true)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(hidden.screen, stylized, Width)).toBeLessThanOrEqual(1);
         expect(Math.min(...Array.from(hidden.mask).filter((_, i) => i % 4 === 0))).toBe(255);
     });
 
     test("a depth range keeps nearer or farther surfaces crisp, with a smooth falloff", async () => {
         const far = await show(`{ exclude: null, depthRange: { near: 4.5, softness: 0 } }`); // the hand (4 units away) is crisp
-        expect(maxDiff(far.screen, original, (x, y) => distanceToHand(x, y) === 0)).toBe(0);
-        expect(maxDiff(far.screen, stylized, (x, y) => distanceToHand(x, y) > 0)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(far.screen, original, Width, (x, y) => distanceToHand(x, y) === 0)).toBe(0);
+        expect(maxPixelDiff(far.screen, stylized, Width, (x, y) => distanceToHand(x, y) > 0)).toBeLessThanOrEqual(1);
         const near = await show(`{ depthRange: { far: 4.5, softness: 0 } }`); // the plane (5 units away) is crisp
-        expect(maxDiff(near.screen, stylized, (x, y) => distanceToHand(x, y) === 0)).toBeLessThanOrEqual(1);
-        expect(maxDiff(near.screen, original, (x, y) => distanceToHand(x, y) > 0)).toBe(0);
+        expect(maxPixelDiff(near.screen, stylized, Width, (x, y) => distanceToHand(x, y) === 0)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(near.screen, original, Width, (x, y) => distanceToHand(x, y) > 0)).toBe(0);
         // Falloff from 4.5 to 5.5: the plane at 5 is half way (smoothstep(0.5) = 0.5), the hand at 4 left out.
         const soft = await show(`{ depthRange: { near: 5.5, softness: 1 } }`);
         expect(Math.abs(maskAt(soft.mask, 100, 10) - 127.5)).toBeLessThanOrEqual(1);
@@ -187,7 +172,7 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
             'StylizationOptionsError: depthRange has unknown field "nearest"; expected near, far or softness',
         ]);
         const cleared = await show(`{ exclude: null, depthRange: null }`);
-        expect(maxDiff(cleared.screen, stylized, () => true)).toBeLessThanOrEqual(1);
+        expect(maxPixelDiff(cleared.screen, stylized, Width)).toBeLessThanOrEqual(1);
         expect(await demo.page.evaluate(() => (window as any).demo.scene.activeCamera.customRenderTargets.length)).toBe(1); // the temporal filter's geometry pass
     });
 });
