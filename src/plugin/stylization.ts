@@ -322,7 +322,7 @@ export class Stylization extends CompositeControls {
         return this._pipeline.state;
     }
 
-    /** The last captured input tensor, NCHW float32 [1, 3, H, W] (a GPU readback on zero-copy pipelines: debug use). */
+    /** The last captured input tensor, NCHW float32 [1, C, H, W]: RGB, then any guide (a GPU readback when zero-copy). */
     public readInputTensor(): Promise<Float32Array> {
         return this._pipeline.readInputTensor();
     }
