@@ -3,12 +3,14 @@
  * numbered PNG frames: the input of the training recipe. Frames are unstylized unless --stylized is given.
  *
  *   npm run capture-frames -- --out frames --count 200 --width 640 --height 360 [--engine webgl|webgpu]
- *                             [--random 100] [--seed 1] [--start 0] [--step <frames>] [--stylized [--model <url>]]
+ *                             [--random 100] [--seed 1] [--start 0] [--step <frames>] [--stylized [--model <url>]] [--depth]
  *
  * Every frame is a still: the path frame (or viewpoint) is held, so camera and animations are exactly those of its
  * index and the same command writes the same pixels. `frames.json` beside the PNGs says where each one came from and
  * where the camera was (position, viewing direction: `recipe.py pick-keyframes` spreads keyframes over them).
  * WebGPU needs a display (presenting a WebGPU canvas headless kills the device): run under `xvfb-run -a`.
+ * --depth also writes each frame's view distance as a 16-bit grey PNG of the same name in `depth/` (centimetres, 0
+ * where nothing was drawn), the input of a depth-guided generator (training/README.md).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -31,6 +33,7 @@ interface CaptureOptions {
     step: number | null;
     stylized: boolean;
     model: string | null;
+    depth: boolean;
 }
 
 function parseOptions(argv: string[]): CaptureOptions {
@@ -48,6 +51,7 @@ function parseOptions(argv: string[]): CaptureOptions {
             step: { type: "string" },
             stylized: { type: "boolean", default: false },
             model: { type: "string" },
+            depth: { type: "boolean", default: false },
             help: { type: "boolean", default: false },
         },
     });
@@ -77,6 +81,7 @@ function parseOptions(argv: string[]): CaptureOptions {
         step: values.step === undefined ? null : int("step", values.step, 1),
         stylized: values.stylized!,
         model: values.model ?? null,
+        depth: values.depth!,
     };
 }
 
@@ -139,6 +144,10 @@ async function main(): Promise<void> {
             const png = PNG.sync.read(await page.screenshot({ clip: { x: 0, y: 0, width, height }, animations: "disabled", caret: "initial" }));
             const file = `${String(i).padStart(5, "0")}.png`;
             fs.writeFileSync(path.join(options.out, file), PNG.sync.write(png));
+            if (options.depth) {
+                fs.mkdirSync(path.join(options.out, "depth"), { recursive: true });
+                fs.writeFileSync(path.join(options.out, "depth", file), await viewDistancePng(page, width, height));
+            }
             manifest.push({ file, ...shot, camera: await cameraPose(page) });
             if ((i + 1) % 20 === 0 || i + 1 === shots.length) {
                 console.log(`${i + 1}/${shots.length} frames (${((Date.now() - started) / (i + 1)).toFixed(0)} ms each)`);
@@ -153,6 +162,33 @@ async function main(): Promise<void> {
     } finally {
         await session.close();
     }
+}
+
+/** The held frame's view distance (Babylon's depth renderer, camera-space z) as a 16-bit grey PNG in centimetres. */
+async function viewDistancePng(page: import("playwright-core").Page, width: number, height: number): Promise<Buffer> {
+    const depth = await page.evaluate(async () => {
+        const { scene } = (window as any).demo;
+        const map = scene.enableDepthRenderer(scene.activeCamera, false, true, 1, true).getDepthMap();
+        scene.render(); // the depth renderer's first frame
+        const { width, height } = map.getSize();
+        const data = (await map.readPixels()) as Float32Array;
+        const channels = data.length / (width * height);
+        const rows: number[] = [];
+        for (let y = height - 1; y >= 0; y--) {
+            for (let x = 0; x < width; x++) {
+                rows.push(Math.abs(data[(y * width + x) * channels])); // rows bottom-up in the target
+            }
+        }
+        return { width, height, rows };
+    });
+    if (depth.width !== width || depth.height !== height) {
+        throw new Error(`the depth map is ${depth.width}x${depth.height}, the frame ${width}x${height}: capture at render scale 1`);
+    }
+    const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: 16, inputHasAlpha: false });
+    const grey = new Uint16Array(width * height);
+    depth.rows.forEach((metres, i) => (grey[i] = Math.min(65535, Math.round(metres * 100))));
+    png.data = Buffer.from(grey.buffer) as unknown as Buffer;
+    return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 16, inputHasAlpha: false });
 }
 
 /** Where the camera is and looks (world units), for picking keyframes by pose (training/fewshot/keyframes.py). */

@@ -4,7 +4,7 @@ CI smoke test of the recipe (run by test/unit/trainingRecipe.test.ts): synthetic
 iterations with every loss term (adversarial included), a checkpoint and a resume, evaluation and ONNX export, all in
 a temporary folder. Prints one JSON line with what it produced.
 
-    /usr/bin/python3 training/smoke.py --out /tmp/smoke
+    /usr/bin/python3 training/smoke.py --out /tmp/smoke [--depth]   # --depth: a depth-guided generator
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fewshot.config import RunConfig  # noqa: E402
 from fewshot.data import save_rgb  # noqa: E402
+from PIL import Image  # noqa: E402
 from fewshot.export import evaluate, export  # noqa: E402
 from fewshot.train import train  # noqa: E402
 
@@ -43,21 +44,34 @@ def synthetic_frame(i: int, width: int = 64, height: int = 48) -> np.ndarray:
     return np.clip(img, 0, 1)
 
 
+def synthetic_depth(width: int = 64, height: int = 48) -> np.ndarray:
+    """View distances in centimetres: nothing drawn above the horizon, the ground from 20 m at the horizon to 2 m."""
+    y = np.mgrid[0:height, 0:width][0].astype(np.float32)
+    horizon = height * 0.45
+    metres = np.where(y < horizon, 0.0, 2.0 + 18.0 * (height - y) / (height - horizon))
+    return np.round(metres * 100).astype(np.uint16)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--depth", action="store_true", help="train a depth-guided generator (a depth map per frame)")
     args = parser.parse_args()
     out = Path(args.out).resolve()
     for i in range(10):
         save_rgb(out / "frames" / f"frame_{i:04d}.png", synthetic_frame(i))
+        if args.depth:
+            (out / "frames" / "depth").mkdir(parents=True, exist_ok=True)
+            Image.fromarray(synthetic_depth()).save(out / "frames" / "depth" / f"frame_{i:04d}.png")
+    guides = {"guides": ["depth"], "depth_range": [1.0, 20.0]} if args.depth else {}
     config = RunConfig.from_dict(
         {
             "name": "smoke",
             "description": "CI smoke test",
-            "architecture": {"filters": [8, 16, 16, 16, 16, 8], "resnet_blocks": 1, "norm": "batch"},
+            "architecture": {"filters": [8, 16, 16, 16, 16, 8], "resnet_blocks": 1, "norm": "batch", "input_channels": 4 if args.depth else 3},
             "data": {"frames": str(out / "frames"), "targets": str(out / "painted"), "style": "oil",
-                     "heldout_every": 5, "heldout_offset": 2, "keyframes": 4},
+                     "heldout_every": 5, "heldout_offset": 2, "keyframes": 4, **guides},
             "train": {"iterations": args.iterations // 2, "batch": 4, "patch": 32, "seed": 3, "checkpoint_every": 5,
                       "loss": {"l1": 1, "gradient": 1, "structure": 0.5, "adversarial": 0.05}},
             "export": {"opset": 13, "reference_sizes": [[64, 48]], "out_dir": str(out / "models")},

@@ -10,7 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { preprocessFrame } from "../../src/plugin/contract/cpuReference";
-import { resolvePreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+import { derivePreprocessParams, resolvePreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+import { depthGuidePlane } from "../../src/plugin/contract/guides";
+import { PNG } from "pngjs";
 import { describeModel } from "../../src/plugin/model/modelContract";
 import { readPng, readTensor, tensorPsnr } from "../referencePairs";
 
@@ -90,6 +92,37 @@ describe("training/smoke.py", () => {
         expect(tensorPsnr(output.data as Float32Array, readTensor(path.join(dir, result.reference.output_tensor)))).toBeGreaterThanOrEqual(45);
     });
 });
+
+test("a depth-guided generator: the export declares its guide, and onnxruntime-node on the plugin's input (frame + depth guide) reproduces PyTorch", async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), "recipe-depth-"));
+    try {
+        const lines = python(["training/smoke.py", "--out", out, "--iterations", "10", "--depth"], 120_000).trim().split("\n");
+        const result = JSON.parse(lines[lines.length - 1]) as {
+            model: string;
+            reference: { width: number; height: number; input: string; depth: string; output_tensor: string };
+        };
+        const model = describeModel(new Uint8Array(readFileSync(result.model)), "smoke-depth.onnx");
+        expect(model.warnings).toEqual([]);
+        expect([model.guides, model.inputChannels]).toEqual([{ depth: { near: 1, far: 20 } }, 4]);
+        const { width, height } = result.reference;
+        const dir = path.dirname(result.model);
+        const config = resolvePreprocessConfig(model.declared);
+        const rgb = preprocessFrame(readPng(path.join(dir, result.reference.input)), width, height, config);
+        // The depth PNG beside the reference input: 16-bit centimetres (pngjs reads grey as RGBA).
+        const png = PNG.sync.read(readFileSync(path.join(dir, result.reference.depth)), { skipRescale: true });
+        const metres = Float32Array.from({ length: width * height }, (_, i) => (png.data as unknown as Uint16Array)[i * 4] / 100);
+        const guide = depthGuidePlane(metres, width, height, width, height, model.guides!, derivePreprocessParams(config));
+        const input = new Float32Array(4 * width * height);
+        input.set(rgb);
+        input.set(guide, 3 * width * height);
+        const session = await ort.InferenceSession.create(model.bytes);
+        const output = (await session.run({ [model.inputName]: new ort.Tensor("float32", input, [1, 4, height, width]) }))[model.outputName];
+        await session.release();
+        expect(tensorPsnr(output.data as Float32Array, readTensor(path.join(dir, result.reference.output_tensor)))).toBeGreaterThanOrEqual(45);
+    } finally {
+        rmSync(out, { recursive: true, force: true });
+    }
+}, 150_000);
 
 test("the keyframe pairs in assets/keyframes train as shipped: every frame has its painted target, none is painted by the recipe", () => {
     const dir = path.join(Root, "assets", "keyframes", "village");

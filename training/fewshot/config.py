@@ -25,6 +25,10 @@ class DataConfig:
     heldout_every: int = 5
     heldout_offset: int = 2
     keyframes: Union[int, str, List[str]] = 8
+    # G-buffer guides fed after RGB: [] or ["depth"] (view distances from `capture-frames --depth`, in <frames>/depth/).
+    guides: List[str] = dataclasses.field(default_factory=list)
+    # The view distances (scene units) the depth guide spans 0..1 over, as the plugin normalizes it (stylize.depth_range).
+    depth_range: List[float] = dataclasses.field(default_factory=lambda: [0.5, 60.0])
 
 
 @dataclasses.dataclass
@@ -81,7 +85,7 @@ class RunConfig:
         unknown = set(raw) - {"name", "description", "architecture", "data", "train", "export"}
         if unknown:
             raise ValueError(f"run config: unknown keys {sorted(unknown)}")
-        return cls(
+        config = cls(
             name=raw["name"],
             description=raw.get("description", ""),
             architecture=GeneratorConfig.from_dict(raw.get("architecture", {})),
@@ -89,6 +93,14 @@ class RunConfig:
             train=build(TrainConfig, raw.get("train", {})),
             export=build(ExportConfig, raw.get("export", {})),
         )
+        guides, near_far = config.data.guides, config.data.depth_range
+        if any(g != "depth" for g in guides) or len(guides) > 1:
+            raise ValueError(f"data.guides is {guides}; the plugin feeds one guide: [] or [\"depth\"]")
+        if config.architecture.input_channels != 3 + len(guides):
+            raise ValueError(f"architecture.input_channels is {config.architecture.input_channels}; RGB + {len(guides)} guide(s) needs {3 + len(guides)}")
+        if len(near_far) != 2 or not 0 <= near_far[0] < near_far[1]:
+            raise ValueError(f"data.depth_range is {near_far}; expected [near, far] with 0 <= near < far")
+        return config
 
     def to_dict(self) -> dict:
         return {

@@ -42,6 +42,37 @@ def from_tensor(t: torch.Tensor) -> np.ndarray:
     return ((t[0].detach().cpu().numpy().transpose(1, 2, 0) + 1.0) * 0.5).astype(np.float32)
 
 
+def load_depth_guide(frames_dir: Union[str, Path], name: str, near: float, far: float) -> np.ndarray:
+    """
+    The depth guide of frame `name` (H x W in 0..1), as the plugin computes it (src/plugin/contract/guides.ts): the view
+    distance from <frames>/depth/<name> (16-bit centimetres, 0 where nothing was drawn) over near..far, clamped, 1
+    where nothing was drawn.
+    """
+    path = Path(frames_dir) / "depth" / name
+    if not path.exists():
+        raise FileNotFoundError(f"no depth map {path}; capture the frames with `npm run capture-frames -- --depth ...`")
+    with Image.open(path) as im:
+        return depth_guide(np.asarray(im, dtype=np.float64) / 100.0, near, far)
+
+
+def depth_guide(distance: np.ndarray, near: float, far: float) -> np.ndarray:
+    """View distances (0: nothing drawn) -> the depth guide in 0..1."""
+    guide = np.clip((distance - near) / (far - near), 0.0, 1.0)
+    guide[distance == 0] = 1.0
+    return guide.astype(np.float32)
+
+
+def input_tensor(frames_dir: Union[str, Path], name: str, guides: Sequence[str] = (), depth_range: Sequence[float] = (0.5, 60.0)) -> torch.Tensor:
+    """Frame `name` as the network's input: 1 x (3 + guides) x H x W in [-1,1] (a guide's 0..1 taken in like RGB)."""
+    rgb = to_tensor(load_rgb(Path(frames_dir) / name))
+    if not guides:
+        return rgb
+    depth = torch.from_numpy(load_depth_guide(frames_dir, name, depth_range[0], depth_range[1]))[None, None] * 2.0 - 1.0
+    if depth.shape[2:] != rgb.shape[2:]:
+        raise ValueError(f"depth map of {name} is {tuple(depth.shape[2:])}, the frame {tuple(rgb.shape[2:])}: capture them together")
+    return torch.cat([rgb, depth], dim=1)
+
+
 def list_frames(folder: Union[str, Path]) -> List[Path]:
     frames = sorted(Path(folder).glob("*.png"))
     if not frames:
@@ -84,14 +115,14 @@ def make_split(names: Sequence[str], heldout_every: int, heldout_offset: int, ke
 
 class PatchSampler:
     """
-    Random aligned patches from keyframe pairs. All keyframes are held in memory as [-1,1] tensors; each batch draws a
+    Random aligned patches from keyframe pairs (inputs: RGB and any guide channels; targets: RGB). All keyframes are held in memory as [-1,1] tensors; each batch draws a
     keyframe, a position and (optionally) a horizontal flip per patch from its own seeded generator, so a run is
     reproducible and a resumed run continues the same sequence.
     """
 
     def __init__(self, inputs: torch.Tensor, targets: torch.Tensor, patch: int, seed: int, hflip: bool = True) -> None:
-        if inputs.shape != targets.shape:
-            raise ValueError(f"inputs {tuple(inputs.shape)} and targets {tuple(targets.shape)} differ")
+        if inputs.shape[0] != targets.shape[0] or inputs.shape[2:] != targets.shape[2:]:
+            raise ValueError(f"inputs {tuple(inputs.shape)} and targets {tuple(targets.shape)} differ (inputs may have guide channels)")
         n, _, h, w = inputs.shape
         if h < patch or w < patch:
             raise ValueError(f"frames of {w}x{h} are smaller than {patch}x{patch} patches")
@@ -121,6 +152,7 @@ class PatchSampler:
 
 
 def channel_statistics(inputs: torch.Tensor) -> Tuple[List[float], List[float]]:
-    """Mean and standard deviation per tensor channel of the training inputs (in the network's [-1,1] units)."""
-    flat = inputs.transpose(0, 1).reshape(inputs.shape[1], -1).double()
+    """Mean and standard deviation per image channel (R, G, B) of the training inputs, in the network's [-1,1] units."""
+    rgb = inputs[:, :3]
+    flat = rgb.transpose(0, 1).reshape(3, -1).double()
     return flat.mean(1).tolist(), flat.std(1).tolist()

@@ -1,7 +1,8 @@
 """
 ONNX export with the declared preprocessing contract, held-out evaluation, and reference pairs.
 
-The exported graph takes `input` [1, 3, H, W] (H and W dynamic, multiples of 4) in [-1,1] RGB sRGB and returns
+The exported graph takes `input` [1, 3, H, W] (H and W dynamic, multiples of 4) in [-1,1] RGB sRGB (plus a depth
+guide channel when `data.guides` says so: `stylize.guides`, `stylize.depth_range`) and returns
 `output` [1, 3, H, W] in [-1,1]. `metadata_props` carry the contract the plugin reads (see README.md and
 src/plugin/model/modelContract.ts), the per-channel statistics of the training inputs, and the architecture.
 """
@@ -18,7 +19,7 @@ import torch
 from PIL import Image
 
 from .config import RunConfig, resolve
-from .data import from_tensor, list_frames, load_rgb, save_rgb, to_bytes, to_tensor
+from .data import depth_guide, from_tensor, input_tensor, list_frames, load_rgb, save_rgb, to_bytes, to_tensor
 from .metrics import psnr, ssim
 from .model import Generator, count_macs, parameter_count
 from .train import load_generator, target_for
@@ -51,7 +52,16 @@ def contract_metadata(config: RunConfig, state: dict) -> Dict[str, str]:
             separators=(",", ":"),
         ),
         "stylize.name": config.name,
+        **guide_metadata(config),
     }
+
+
+def guide_metadata(config: RunConfig) -> Dict[str, str]:
+    """The guides the plugin must feed (src/plugin/contract/guides.ts), none for an RGB model."""
+    if not config.data.guides:
+        return {}
+    near, far = config.data.depth_range
+    return {"stylize.guides": ",".join(config.data.guides), "stylize.depth_range": f"{near:g},{far:g}"}
 
 
 def export_onnx(generator: Generator, path: Path, opset: int, metadata: Dict[str, str], description: str) -> None:
@@ -83,10 +93,10 @@ def export_onnx(generator: Generator, path: Path, opset: int, metadata: Dict[str
     onnx.save(model, str(path))
 
 
-def run_generator(generator: Generator, img: np.ndarray) -> torch.Tensor:
-    """Forward one frame (H x W x 3 in [0,1]) in eval mode; returns the raw [-1,1] output tensor."""
+def run_generator(generator: Generator, inputs: torch.Tensor) -> torch.Tensor:
+    """Forward one input tensor (1 x C x H x W in [-1,1]: see input_tensor) in eval mode; returns the raw [-1,1] output."""
     with torch.no_grad():
-        return generator(to_tensor(img))
+        return generator(inputs)
 
 
 def evaluate(config: RunConfig, run_dir: Path, limit: int = 0) -> Dict:
@@ -104,7 +114,8 @@ def evaluate(config: RunConfig, run_dir: Path, limit: int = 0) -> Dict:
         psnrs, ssims = [], []
         for name in names:
             target = target_for(config, name)
-            out = np.clip(from_tensor(run_generator(generator, load_rgb(frames_dir / name))), 0, 1)
+            inputs = input_tensor(frames_dir, name, config.data.guides, config.data.depth_range)
+            out = np.clip(from_tensor(run_generator(generator, inputs)), 0, 1)
             out = to_bytes(out).astype(np.float32) / 255  # what the screen shows
             psnrs.append(psnr(out, target))
             ssims.append(ssim(out, target))
@@ -135,7 +146,16 @@ def export(config: RunConfig, run_dir: Path, out_dir: Path = None) -> Dict:
         input_png.parent.mkdir(parents=True, exist_ok=True)
         resized.save(input_png, optimize=True)
         # The reference output is computed from the stored 8-bit PNG, exactly what a consumer decodes.
-        out = run_generator(generator, load_rgb(input_png))
+        inputs = to_tensor(load_rgb(input_png))
+        if config.data.guides:
+            # The depth map beside it, resized without filtering (distances are never blended), 16-bit centimetres.
+            with Image.open(frames_dir / "depth" / ref_name) as depth_png:
+                depth = depth_png if depth_png.size == (width, height) else depth_png.resize((width, height), Image.NEAREST)
+                depth.save(ref_dir / f"{stem}.depth.png")
+                distance = np.asarray(depth, dtype=np.float64) / 100.0
+            guide = torch.from_numpy(depth_guide(distance, *config.data.depth_range))[None, None] * 2.0 - 1.0
+            inputs = torch.cat([inputs, guide], dim=1)
+        out = run_generator(generator, inputs)
         data = out.numpy().astype("<f4")
         (ref_dir / f"{stem}.output.f32").write_bytes(data.tobytes())
         save_rgb(ref_dir / f"{stem}.output.png", from_tensor(out))
@@ -150,6 +170,7 @@ def export(config: RunConfig, run_dir: Path, out_dir: Path = None) -> Dict:
                 "output_tensor_layout": "float32 little-endian, NCHW [1, 3, H, W], values in [-1,1]",
                 "output_min": float(data.min()),
                 "output_max": float(data.max()),
+                **({"depth": f"reference/{stem}.depth.png"} if config.data.guides else {}),
             }
         )
     info = {

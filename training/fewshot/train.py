@@ -12,7 +12,7 @@ import torch
 
 from .config import RunConfig, resolve
 from .distributed import setup, teardown
-from .data import PatchSampler, Split, channel_statistics, list_frames, load_rgb, make_split, save_rgb, to_tensor
+from .data import PatchSampler, Split, channel_statistics, input_tensor, list_frames, load_rgb, make_split, save_rgb, to_tensor
 from .losses import GeneratorLoss, PatchDiscriminator, discriminator_loss
 from .model import Generator, build_generator, parameter_count
 from .painter import paint
@@ -40,7 +40,7 @@ def target_for(config: RunConfig, name: str) -> np.ndarray:
 def load_pairs(config: RunConfig, names: List[str]) -> Tuple[torch.Tensor, torch.Tensor]:
     inputs, targets = [], []
     for name in names:
-        inputs.append(to_tensor(load_rgb(resolve(config.data.frames) / name)))
+        inputs.append(input_tensor(resolve(config.data.frames), name, config.data.guides, config.data.depth_range))
         targets.append(to_tensor(target_for(config, name)))
     shapes = {tuple(t.shape) for t in inputs}
     if len(shapes) != 1:
