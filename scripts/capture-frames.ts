@@ -196,8 +196,11 @@ async function cameraPose(page: import("playwright-core").Page): Promise<{ posit
     return page.evaluate(() => {
         const camera = (window as any).demo.scene.activeCamera;
         const m = camera.getViewMatrix().m; // the view matrix's third column is the viewing direction in the world
-        const round = (v: number) => Math.round(v * 1e4) / 1e4;
-        return { position: camera.globalPosition.asArray().map(round), forward: [m[2], m[6], m[10]].map(round) };
+        // No named functions in here (see waitForFreshStylizedFrame).
+        return {
+            position: camera.globalPosition.asArray().map((v: number) => Math.round(v * 1e4) / 1e4),
+            forward: [m[2], m[6], m[10]].map((v: number) => Math.round(v * 1e4) / 1e4),
+        };
     });
 }
 
