@@ -226,13 +226,23 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
                 const { inFlight } = st.pipelineState;
                 (window as any).__overlapped ||= inFlight.reading || inFlight.inferring;
             });
+            // Never stalls: the loop renders frames while an inference is running.
+            (window as any).__renderedWhileInferring = 0;
+            (window as any).__renders = (window as any).demo.scene.onBeforeRenderObservable.add(() => {
+                (window as any).__renderedWhileInferring += st.pipelineState.inFlight.inferring ? 1 : 0;
+            });
             return { ...st.stats };
         });
         await waitForStylizedFrames(demo.page, 3);
-        const { after, overlapped } = await demo.page.evaluate(() => {
-            const st = (window as any).demo.stylization;
-            st.onFrameStylizedObservable.remove((window as any).__arrivals);
-            return { after: { ...st.stats }, overlapped: (window as any).__overlapped };
+        const { after, overlapped, renderedWhileInferring } = await demo.page.evaluate(() => {
+            const demo = (window as any).demo;
+            demo.stylization.onFrameStylizedObservable.remove((window as any).__arrivals);
+            demo.scene.onBeforeRenderObservable.remove((window as any).__renders);
+            return {
+                after: { ...demo.stylization.stats },
+                overlapped: (window as any).__overlapped,
+                renderedWhileInferring: (window as any).__renderedWhileInferring,
+            };
         });
         // The readback path overlaps the next frame's capture and readback with an inference that spans frames; zero-copy
         // runs one frame at a time (one input buffer). Checked on wasm; the WebGL EP blocks the loop while it runs, and
@@ -256,10 +266,15 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
             expect(after.lastStages.readback).toBeGreaterThan(0);
             expect(after.lastStages.postprocess).toBeGreaterThan(0);
         }
-        // The loop rendered frames while inferences were in flight. Not on the WebGL EP: its run is synchronous, so the
-        // loop renders only between runs, and with readbacks overlapping every frame it renders can be stylized.
+        // The loop rendered frames while inferences were in flight, and frames it could not take are counted as skipped.
+        // Not on the WebGL EP: its run is synchronous, so the loop renders only between runs, and with readbacks
+        // overlapping every frame it renders can be stylized. A loaded machine can render so slowly that every frame is
+        // due for capture for a while (seen once in CI over three results), so the skip is awaited, not sampled.
         if (ep !== "webgl") {
-            expect(after.framesSkipped).toBeGreaterThan(before.framesSkipped);
+            expect(renderedWhileInferring).toBeGreaterThan(0);
+            await demo.page.waitForFunction((skipped) => (window as any).demo.stylization.stats.framesSkipped > skipped, before.framesSkipped, {
+                timeout: 60_000,
+            });
         }
         await demo.page.evaluate(() => Object.assign((window as any).demo.stylization, { targetHeight: 64, temporal: { reproject: true } }));
     });
