@@ -10,8 +10,8 @@ const transform = {
 };
 const common = {
     transform,
-    // @babylonjs/core ships ESM only; let ts-jest transform it.
-    transformIgnorePatterns: ["/node_modules/(?!@babylonjs/)"],
+    // @babylonjs/core and the PNG encoder (fast-png, iobuffer) ship ESM only; let ts-jest transform them.
+    transformIgnorePatterns: ["/node_modules/(?!@babylonjs/|fast-png/|iobuffer/)"],
     // Sources import siblings as "./x.js"; map them to the .ts files.
     moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
     moduleFileExtensions: ["ts", "js", "cjs", "json", "node"],

@@ -14,6 +14,8 @@ export * from "./model/loadModel.js";
 export * from "./model/modelContract.js";
 export { readOnnxModelInfo, withMetadata, withFixedImageSize, OnnxParseError, type OnnxModelInfo } from "./model/onnxModelInfo.js";
 export * from "./diagnose/diagnoseContract.js";
+export { captureTrainingFrames, type TrainingCaptureOptions, type TrainingGuide } from "./training/trainingFrames.js";
+export { TrainingFrameSet, type TrainingFrame, type TrainingManifest, type CameraPose } from "./training/trainingFiles.js";
 export * from "./infer/executionProvider.js";
 export { StylizationSession } from "./infer/inferenceSession.js";
 export { StylizationPostProcess, ThinStylizationComposite } from "./composite/stylizationPostProcess.js";

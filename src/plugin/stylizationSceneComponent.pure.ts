@@ -1,6 +1,6 @@
 /**
- * Registers `scene.enableStylization`, `scene.disableStylization` and `scene.stylization` without side effects on
- * import: call {@link RegisterStylizationSceneComponent} once (it is idempotent).
+ * Registers `scene.enableStylization`, `scene.disableStylization`, `scene.stylization` and `scene.captureTrainingFrames`
+ * without side effects on import: call {@link RegisterStylizationSceneComponent} once (it is idempotent).
  */
 import { Scene } from "@babylonjs/core/scene.pure.js";
 import type { ISceneComponent } from "@babylonjs/core/sceneComponent.js";
@@ -8,6 +8,8 @@ import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import type { ModelSource } from "./model/loadModel.js";
 import { resolveStylizationOptions, type StylizationOptions } from "./options.js";
 import { Stylization } from "./stylization.js";
+import { captureTrainingFrames, type TrainingCaptureOptions } from "./training/trainingFrames.js";
+import type { TrainingFrameSet } from "./training/trainingFiles.js";
 import "./stylizationSceneComponent.types.js";
 
 export const StylizationComponentName = "Stylization";
@@ -75,6 +77,10 @@ export function RegisterStylizationSceneComponent(): void {
         } catch (error) {
             return Promise.reject(error);
         }
+    };
+
+    Scene.prototype.captureTrainingFrames = function (this: Scene, options?: TrainingCaptureOptions): Promise<TrainingFrameSet> {
+        return captureTrainingFrames(this, options);
     };
 
     Scene.prototype.disableStylization = function (this: Scene, camera?: Camera): void {

@@ -2,6 +2,8 @@ import type { Camera } from "@babylonjs/core/Cameras/camera.js";
 import type { ModelSource } from "./model/loadModel.js";
 import type { StylizationOptions } from "./options.js";
 import type { Stylization } from "./stylization.js";
+import type { TrainingCaptureOptions } from "./training/trainingFrames.js";
+import type { TrainingFrameSet } from "./training/trainingFiles.js";
 
 declare module "@babylonjs/core/scene.js" {
     interface Scene {
@@ -25,5 +27,15 @@ declare module "@babylonjs/core/scene.js" {
         enableStylization(model: ModelSource, options?: StylizationOptions): Promise<Stylization>;
         /** Removes the stylization of `camera`, or of every camera when omitted. A no-op when none is enabled. */
         disableStylization(camera?: Camera): void;
+        /**
+         * Records unstylized frames as a stylization of the camera would see them, for training a generator on this
+         * game (see `captureTrainingFrames`).
+         * @example
+         * ```ts
+         * const frames = await scene.captureTrainingFrames({ count: 200, every: 10, size: 240, guides: ["depth"] });
+         * await frames.download("my-level.zip"); // PNGs, depth/ and frames.json for training/recipe.py
+         * ```
+         */
+        captureTrainingFrames(options?: TrainingCaptureOptions): Promise<TrainingFrameSet>;
     }
 }
