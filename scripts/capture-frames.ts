@@ -1,6 +1,8 @@
 /**
  * Drives the demo level in Chromium along its camera path (and, optionally, through random viewpoints) and writes
- * numbered PNG frames: the input of the training recipe. Frames are unstylized unless --stylized is given.
+ * numbered PNG frames: the input of the training recipe. Unstylized frames are recorded by the plugin's own
+ * `scene.captureTrainingFrames` (what `babylon-stylize capture` runs on any page; this script only says which path
+ * frame or viewpoint each one is); --stylized takes screenshots of the stylized screen instead.
  *
  *   npm run capture-frames -- --out frames --count 200 --width 640 --height 360 [--engine webgl|webgpu]
  *                             [--random 100] [--seed 1] [--start 0] [--step <frames>] [--stylized [--model <url>]] [--depth]
@@ -8,8 +10,9 @@
  * Every frame is a still: the path frame (or viewpoint) is held, so camera and animations are exactly those of its
  * index and the same command writes the same pixels. `frames.json` beside the PNGs says where each one came from and
  * where the camera was (position, viewing direction: `recipe.py pick-keyframes` spreads keyframes over them).
+ * With --overwrite an earlier recording in --out is replaced; without it, the script refuses to mix two.
  * WebGPU needs a display (presenting a WebGPU canvas headless kills the device): run under `xvfb-run -a`.
- * --depth also writes each frame's view distance as a 16-bit grey PNG of the same name in `depth/` (centimetres, 0
+ * --depth also writes each frame's view depth as a 16-bit grey PNG of the same name in `depth/` (centimetres, 0
  * where nothing was drawn), the input of a depth-guided generator (training/README.md).
  */
 import fs from "node:fs";
@@ -17,7 +20,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
+import type { Page } from "playwright-core";
 import { openBrowser } from "../test/browser/chromium";
+import { recordFromPage } from "../src/cli/capture";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -34,7 +39,10 @@ interface CaptureOptions {
     stylized: boolean;
     model: string | null;
     depth: boolean;
+    overwrite: boolean;
 }
+
+type Shot = { kind: "path"; frame: number } | { kind: "viewpoint"; seed: number };
 
 function parseOptions(argv: string[]): CaptureOptions {
     const { values } = parseArgs({
@@ -52,6 +60,7 @@ function parseOptions(argv: string[]): CaptureOptions {
             stylized: { type: "boolean", default: false },
             model: { type: "string" },
             depth: { type: "boolean", default: false },
+            overwrite: { type: "boolean", default: false },
             help: { type: "boolean", default: false },
         },
     });
@@ -69,6 +78,9 @@ function parseOptions(argv: string[]): CaptureOptions {
     if (values.engine !== "webgl" && values.engine !== "webgpu") {
         throw new Error(`--engine is ${JSON.stringify(values.engine)}; expected webgl or webgpu`);
     }
+    if (values.stylized && values.depth) {
+        throw new Error("--depth records unstylized frames; leave out --stylized");
+    }
     return {
         out: values.out!,
         count: int("count", values.count, 0),
@@ -82,6 +94,7 @@ function parseOptions(argv: string[]): CaptureOptions {
         stylized: values.stylized!,
         model: values.model ?? null,
         depth: values.depth!,
+        overwrite: values.overwrite!,
     };
 }
 
@@ -93,7 +106,6 @@ async function main(): Promise<void> {
     if (options.engine === "webgpu" && !process.env.DISPLAY) {
         throw new Error("--engine webgpu needs a display (a WebGPU canvas cannot present headless): run under xvfb-run -a");
     }
-    fs.mkdirSync(options.out, { recursive: true });
     const { width, height } = options;
     const session = await openBrowser();
     try {
@@ -122,38 +134,15 @@ async function main(): Promise<void> {
         }
         // By default the frames spread evenly over one loop of the path.
         const step = options.step ?? Math.max(1, Math.floor(info.loop / Math.max(1, options.count)));
-        const shots: Array<{ kind: "path"; frame: number } | { kind: "viewpoint"; seed: number }> = [];
+        const shots: Shot[] = [];
         for (let i = 0; i < options.count; i++) {
             shots.push({ kind: "path", frame: options.start + i * step });
         }
         for (let i = 0; i < options.random; i++) {
             shots.push({ kind: "viewpoint", seed: options.seed + i });
         }
-        const manifest = [];
-        const started = Date.now();
-        for (let i = 0; i < shots.length; i++) {
-            const shot = shots[i];
-            if (shot.kind === "path") {
-                await page.evaluate((f) => (window as any).demo.goToPathFrame(f), shot.frame);
-            } else {
-                await page.evaluate((s) => (window as any).demo.goToViewpoint(s), shot.seed);
-            }
-            if (options.stylized) {
-                await waitForFreshStylizedFrame(page);
-            }
-            const png = PNG.sync.read(await page.screenshot({ clip: { x: 0, y: 0, width, height }, animations: "disabled", caret: "initial" }));
-            const file = `${String(i).padStart(5, "0")}.png`;
-            fs.writeFileSync(path.join(options.out, file), PNG.sync.write(png));
-            if (options.depth) {
-                fs.mkdirSync(path.join(options.out, "depth"), { recursive: true });
-                fs.writeFileSync(path.join(options.out, "depth", file), await viewDistancePng(page, width, height));
-            }
-            manifest.push({ file, ...shot, camera: await cameraPose(page) });
-            if ((i + 1) % 20 === 0 || i + 1 === shots.length) {
-                console.log(`${i + 1}/${shots.length} frames (${((Date.now() - started) / (i + 1)).toFixed(0)} ms each)`);
-            }
-        }
-        const description = { engine: info.webgpu ? "webgpu" : "webgl", width, height, stylized: options.stylized, loopFrames: info.loop, frames: manifest };
+        const frames = options.stylized ? await screenshotStylized(page, shots, options) : await recordUnstylized(page, shots, options, errors);
+        const description = { engine: info.webgpu ? "webgpu" : "webgl", width, height, stylized: options.stylized, loopFrames: info.loop, ...frames };
         fs.writeFileSync(path.join(options.out, "frames.json"), JSON.stringify(description, null, 1));
         if (errors.length) {
             console.warn(`the page reported errors:\n  ${errors.join("\n  ")}`);
@@ -164,48 +153,51 @@ async function main(): Promise<void> {
     }
 }
 
-/** The held frame's view distance (Babylon's depth renderer, camera-space z) as a 16-bit grey PNG in centimetres. */
-async function viewDistancePng(page: import("playwright-core").Page, width: number, height: number): Promise<Buffer> {
-    const depth = await page.evaluate(async () => {
-        const { scene } = (window as any).demo;
-        const map = scene.enableDepthRenderer(scene.activeCamera, false, true, 1, true).getDepthMap();
-        scene.render(); // the depth renderer's first frame
-        const { width, height } = map.getSize();
-        const data = (await map.readPixels()) as Float32Array;
-        const channels = data.length / (width * height);
-        const rows: number[] = [];
-        for (let y = height - 1; y >= 0; y--) {
-            for (let x = 0; x < width; x++) {
-                rows.push(Math.abs(data[(y * width + x) * channels])); // rows bottom-up in the target
-            }
-        }
-        return { width, height, rows };
-    });
-    if (depth.width !== width || depth.height !== height) {
-        throw new Error(`the depth map is ${depth.width}x${depth.height}, the frame ${width}x${height}: capture at render scale 1`);
-    }
-    const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: 16, inputHasAlpha: false });
-    const grey = new Uint16Array(width * height);
-    depth.rows.forEach((metres, i) => (grey[i] = Math.min(65535, Math.round(metres * 100))));
-    png.data = Buffer.from(grey.buffer) as unknown as Buffer;
-    return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 16, inputHasAlpha: false });
+/** The plugin records each shot (held by the page before it is taken); frames.json gets which shot each frame is. */
+async function recordUnstylized(page: Page, shots: Shot[], options: CaptureOptions, errors: string[]): Promise<object> {
+    const hold = `((s) => s.kind === "path" ? demo.goToPathFrame(s.frame) : demo.goToViewpoint(s.seed))(${JSON.stringify(shots)}[i])`;
+    const manifest = await recordFromPage(
+        page,
+        {
+            out: options.out,
+            overwrite: options.overwrite,
+            count: shots.length,
+            every: 1,
+            depth: options.depth,
+            scene: "demo.scene",
+            each: hold,
+            timeoutMs: 3_600_000,
+        },
+        (line) => console.log(line),
+        errors
+    );
+    const { engine: _engine, width: _width, height: _height, stylized: _stylized, frames, ...recording } = manifest;
+    return { ...recording, frames: frames.map((frame, i) => ({ ...frame, ...shots[i] })) };
 }
 
-/** Where the camera is and looks (world units), for picking keyframes by pose (training/fewshot/keyframes.py). */
-async function cameraPose(page: import("playwright-core").Page): Promise<{ position: number[]; forward: number[] }> {
-    return page.evaluate(() => {
-        const camera = (window as any).demo.scene.activeCamera;
-        const m = camera.getViewMatrix().m; // the view matrix's third column is the viewing direction in the world
-        // No named functions in here (see waitForFreshStylizedFrame).
-        return {
-            position: camera.globalPosition.asArray().map((v: number) => Math.round(v * 1e4) / 1e4),
-            forward: [m[2], m[6], m[10]].map((v: number) => Math.round(v * 1e4) / 1e4),
-        };
-    });
+/** Screenshots of the stylized screen, each once the result of its own held frame shows. */
+async function screenshotStylized(page: Page, shots: Shot[], options: CaptureOptions): Promise<object> {
+    fs.mkdirSync(options.out, { recursive: true });
+    const { width, height } = options;
+    const frames = [];
+    for (let i = 0; i < shots.length; i++) {
+        const shot = shots[i];
+        if (shot.kind === "path") {
+            await page.evaluate((f) => (window as any).demo.goToPathFrame(f), shot.frame);
+        } else {
+            await page.evaluate((s) => (window as any).demo.goToViewpoint(s), shot.seed);
+        }
+        await waitForFreshStylizedFrame(page);
+        const png = PNG.sync.read(await page.screenshot({ clip: { x: 0, y: 0, width, height }, animations: "disabled", caret: "initial" }));
+        const file = `${String(i).padStart(5, "0")}.png`;
+        fs.writeFileSync(path.join(options.out, file), PNG.sync.write(png));
+        frames.push({ file, ...shot });
+    }
+    return { frames };
 }
 
 /** Waits until the stylized image on screen was computed from the frame now held. */
-async function waitForFreshStylizedFrame(page: import("playwright-core").Page): Promise<void> {
+async function waitForFreshStylizedFrame(page: Page): Promise<void> {
     // No named functions inside: tsx (esbuild keepNames) would wrap them in a helper the page does not have.
     await page.evaluate(async () => {
         const st = (window as any).demo.stylization;

@@ -6,6 +6,7 @@
  *   babylon-stylize diagnose <model.onnx> <input.png> <expected.png> [--top N]
  *   babylon-stylize write-contract <model.onnx> --out <file.onnx> [--from <input.png> <expected.png>]
  *                                  [--input-range R] [--output-range R] [--channel-order O] [--color-space S] [--flip-y true|false]
+ *   babylon-stylize capture <url> [--out frames] [--count N] [--every N] [--size H|WxH] [--depth] ... (see capture.ts)
  */
 import fs from "node:fs";
 import { describeModel, contractToMetadata, MetadataPrefix } from "../plugin/model/modelContract.js";
@@ -13,6 +14,7 @@ import { withMetadata } from "../plugin/model/onnxModelInfo.js";
 import { diagnoseContract, type DiagnosisCandidate, type DiagnosedContract } from "../plugin/diagnose/diagnoseContract.js";
 import { resolvePreprocessConfig, type PreprocessConfig } from "../plugin/contract/preprocessConfig.js";
 import type { RgbaFrame } from "../plugin/contract/cpuReference.js";
+import { CaptureUsage, capturePage, parseCaptureArgs } from "./capture.js";
 
 class UsageError extends Error {
     public override name = "UsageError";
@@ -22,7 +24,8 @@ const Usage = `usage:
   babylon-stylize inspect <model.onnx>
   babylon-stylize diagnose <model.onnx> <input.png> <expected.png> [--top N]
   babylon-stylize write-contract <model.onnx> --out <file.onnx> [--from <input.png> <expected.png>]
-      [--input-range R] [--output-range R] [--channel-order RGB|BGR] [--color-space sRGB|linear] [--flip-y true|false]`;
+      [--input-range R] [--output-range R] [--channel-order RGB|BGR] [--color-space sRGB|linear] [--flip-y true|false]
+${CaptureUsage.replace("usage: ", "  ")}`;
 
 async function optionalImport<T>(name: string): Promise<T> {
     try {
@@ -200,6 +203,12 @@ async function main(args: string[]): Promise<void> {
                 .map(([k, v]) => `${k}=${v}`)
                 .join(", ")}`
         );
+        return;
+    }
+    if (command === "capture") {
+        const capture = parseCaptureArgs(rest);
+        const manifest = await capturePage(capture, (line) => console.log(line));
+        console.log(`wrote ${manifest.frames.length} ${manifest.width}x${manifest.height} frames (${manifest.engine}) to ${capture.out}/`);
         return;
     }
     throw new UsageError(Usage);

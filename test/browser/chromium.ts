@@ -1,9 +1,10 @@
 /**
- * Launches Debian's Chromium with playwright-core against the project's static server. WebGPU needs a headful browser
- * (presenting a WebGPU canvas headless kills the device), so pages run headful under Xvfb when DISPLAY is set.
+ * Debian's Chromium (see src/cli/chromium.ts) against the project's static server, on SwiftShader. WebGPU needs a
+ * headful browser, so pages run headful under Xvfb when DISPLAY is set.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startServer } from "../../scripts/server.cjs";
+import { launchChromium } from "../../src/cli/chromium";
 
 export type EngineKind = "webgpu" | "webgl";
 
@@ -13,26 +14,9 @@ export interface BrowserSession {
     close(): Promise<void>;
 }
 
-const ChromiumFlags = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--enable-unsafe-webgpu",
-    "--enable-features=Vulkan",
-    "--use-vulkan=swiftshader",
-    "--use-angle=swiftshader",
-    "--ignore-gpu-blocklist",
-];
-
 export async function openBrowser(options: { isolated?: boolean; /** Extra Chromium flags. */ args?: string[] } = {}): Promise<BrowserSession> {
     const server = await startServer({ port: 0, isolated: options.isolated ?? true });
-    const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-        headless: !process.env.DISPLAY,
-        args: [...ChromiumFlags, ...(options.args ?? [])],
-    });
+    const browser = await launchChromium({ softwareGpu: true, args: options.args });
     return {
         browser,
         baseUrl: server.url,
