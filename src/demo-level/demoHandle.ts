@@ -7,6 +7,7 @@ import type { LevelDirector } from "./controls/levelDirector.js";
 import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
 import type { Rectangle } from "@babylonjs/gui/2D/controls/rectangle.js";
 import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock.js";
+import type { FrameRecording } from "./ui/trainingFramesKey.js";
 import type { DefaultRenderingPipeline } from "@babylonjs/core/PostProcesses/RenderPipeline/Pipelines/defaultRenderingPipeline.js";
 
 export interface DemoHandle {
@@ -28,6 +29,8 @@ export interface DemoHandle {
     goToPathFrame?: (frame: number) => Promise<void>;
     /** Holds random viewpoint `seed` (a free spot, random heading and time); resolves once rendered. Village only. */
     goToViewpoint?: (seed: number) => Promise<void>;
+    /** Records training frames and downloads them as a zip (the `F` key, with DefaultRecording). */
+    recordTrainingFrames?: (recording?: FrameRecording) => Promise<void>;
     /** Opens the plugin's inspector panel on the current handle, or closes it (the `I` key). */
     toggleInspector: () => void;
 }

@@ -23,6 +23,7 @@ import { StylizationControls } from "./stylizationControls.js";
 import { Overlay } from "./ui/overlay.js";
 import { isSoftwareWebGl } from "./gpuInfo.js";
 import { HelpText, bindKeys } from "./ui/keys.js";
+import { recordTrainingFrames } from "./ui/trainingFramesKey.js";
 import { Hud } from "./ui/hud.js";
 import { addQuestMarker } from "./ui/questMarker.js";
 import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture.js";
@@ -196,7 +197,9 @@ async function main(): Promise<void> {
     };
     overlay.hideLoading();
     overlay.setHelp(director ? HelpText.level : HelpText.testScene);
+    demo.recordTrainingFrames = (recording) => recordTrainingFrames(scene, overlay, recording);
     bindKeys({
+        scene,
         controls,
         director,
         overlay,

@@ -1,14 +1,17 @@
 /** The demo's keys. Nothing happens unless a key is pressed; walking keys live in controls/input.ts. */
+import type { Scene } from "@babylonjs/core/scene.js";
 import type { LevelDirector } from "../controls/levelDirector.js";
 import type { StylizationControls } from "../stylizationControls.js";
 import type { Overlay } from "./overlay.js";
+import { recordTrainingFrames } from "./trainingFramesKey.js";
 
 export const HelpText = {
-    level: "click: mouse look · WASD/arrows: walk · shift: run · T: stylize on/off · M: model · V: view · R: inference size · P: camera path · I: inspector · H: hide help",
-    testScene: "T: stylize on/off · M: model · V: view · R: inference size · H: hide help",
+    level: "click: mouse look · WASD/arrows: walk · shift: run · T: stylize on/off · M: model · V: view · R: inference size · P: camera path · I: inspector · F: record training frames · H: hide help",
+    testScene: "T: stylize on/off · M: model · V: view · R: inference size · F: record training frames · H: hide help",
 };
 
 export interface KeyTargets {
+    scene: Scene;
     controls: StylizationControls;
     director: LevelDirector | null;
     overlay: Overlay;
@@ -18,6 +21,7 @@ export interface KeyTargets {
 
 export function bindKeys(targets: KeyTargets): () => void {
     let helpShown = true;
+    let recording: Promise<void> | undefined;
     const onKey = (e: KeyboardEvent) => {
         if (e.repeat || e.ctrlKey || e.metaKey || e.altKey) {
             return;
@@ -45,6 +49,9 @@ export function bindKeys(targets: KeyTargets): () => void {
                 return;
             case "KeyI":
                 targets.toggleInspector();
+                return;
+            case "KeyF":
+                recording ??= recordTrainingFrames(targets.scene, overlay).finally(() => (recording = undefined));
                 return;
             case "KeyH":
                 helpShown = !helpShown;
