@@ -151,3 +151,38 @@ test("outside a terminal the progress is one line, not carriage returns", () => 
     expect(result.err).not.toContain("\r");
     expect(result.err.trim()).toBe("ran the network 32 times");
 });
+
+test("capture: arguments it cannot follow are usage errors before any browser starts", () => {
+    const cases: Array<[string[], RegExp]> = [
+        [["capture"], /^usage: babylon-stylize capture <url>/],
+        [["capture", "localhost:8080"], /"localhost:8080" is not a page address \(http:\/\/, https:\/\/ or file:\/\/\)/],
+        [["capture", "http://localhost:1/", "--count", "0"], /--count is "0"; expected a whole number >= 1/],
+        [["capture", "http://localhost:1/", "--size", "640x"], /--size is "640x"; expected <width>x<height>/],
+        [["capture", "http://localhost:1/", "--size", "4"], /--size is "4"; expected a whole number >= 8/],
+        [["capture", "http://localhost:1/", "--viewport", "big"], /--viewport is "big"; expected <width>x<height>/],
+        [["capture", "http://localhost:1/", "--frames", "3"], /Unknown option '--frames'/],
+    ];
+    for (const [args, message] of cases) {
+        const result = cli(...args);
+        expect(result.code).toBe(2);
+        expect(result.err).toMatch(message);
+    }
+    expect(fs.existsSync(path.join(dir, "frames"))).toBe(false); // nothing written
+});
+
+test("capture: a missing Chromium is named with what to install", () => {
+    const result = spawnSync(
+        process.execPath,
+        [
+            path.join(root, "node_modules", "tsx", "dist", "cli.mjs"),
+            path.join(root, "src", "cli", "main.ts"),
+            "capture",
+            "http://localhost:1/",
+            "--out",
+            "nochromium",
+        ],
+        { encoding: "utf8", cwd: dir, env: { ...process.env, CHROMIUM_PATH: "/nonexistent/chromium" } }
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no Chromium at \/nonexistent\/chromium: install it \(Debian: apt-get install chromium\) or say where it is/);
+});

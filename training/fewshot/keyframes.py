@@ -103,7 +103,8 @@ def pick(frames_dir: str, count: int, out_dir: str, heldout_every: int = 5, held
     out.mkdir(parents=True, exist_ok=True)
     for name in picked:
         shutil.copyfile(frames / name, out / name)
-    size = Image.open(frames / picked[0]).size
+    with Image.open(frames / picked[0]) as first:
+        size = first.size
     manifest = {
         "frames": frames_dir,
         "keyframes": picked,
