@@ -17,6 +17,7 @@ import { createFrameCapture } from "../capture/createFrameCapture.js";
 import type { FrameCapture } from "../capture/frameCapture.js";
 import { checkInferenceSize, inferenceLimits, inferenceSize } from "../capture/inferenceSize.js";
 import { ForegroundLayers } from "../composite/foregroundLayers.js";
+import type { StylizationPostProcess } from "../composite/stylizationPostProcess.js";
 import { postprocessTensor } from "../contract/cpuReference.js";
 import { DisplayMapping, FrameMappingMode, type FrameMapping } from "../contract/frameMapping.js";
 import { packParams } from "../contract/shaderParams.js";
@@ -85,6 +86,8 @@ class TrainingFrameRecorder {
     private readonly _params: PreprocessParams;
     private readonly _source: PostProcess;
     private readonly _ownPass: PassPostProcess | undefined;
+    /** The camera's stylization's composite, when the frame is its input. */
+    private readonly _stylizationPass: StylizationPostProcess | undefined;
     private readonly _layers: ForegroundLayers | undefined;
     private readonly _geometry: GeometryPass | undefined;
     private readonly _capture: FrameCapture;
@@ -137,8 +140,10 @@ class TrainingFrameRecorder {
             })
         );
         const engine = _scene.getEngine();
+        const fail = (message: string) => () => this._abort(new StylizationError(`captureTrainingFrames: ${message}`));
         if (stylization) {
-            this._source = stylization.postProcess;
+            this._source = this._stylizationPass = stylization.postProcess;
+            this._observers.push(stylization.onDisposeObservable.add(fail("the camera's stylization was disabled while recording; record again")));
         } else {
             this._ownPass = new PassPostProcess("trainingFrames", 1, camera, undefined, engine);
             this._source = this._ownPass;
@@ -146,7 +151,6 @@ class TrainingFrameRecorder {
         }
         this._geometry = guides.length ? acquireGeometryPass(_scene, camera) : undefined;
         this._capture = createFrameCapture(engine);
-        const fail = (message: string) => () => this._abort(new StylizationError(`captureTrainingFrames: ${message}`));
         this._observers.push(
             this._source.onApplyObservable.add(() => (this._drawn = true)),
             _scene.onBeforeRenderObservable.add(() => (this._drawn = false)),
@@ -163,7 +167,7 @@ class TrainingFrameRecorder {
     }
 
     private get _mapping(): FrameMapping {
-        return this._ownPass ? DisplayMapping : (this._source as unknown as { composite: { mapping: FrameMapping } }).composite.mapping;
+        return this._stylizationPass?.composite.mapping ?? DisplayMapping;
     }
 
     /** The size frames are taken at now (the render size may change while recording). */
