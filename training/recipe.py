@@ -97,7 +97,8 @@ def cmd_evaluate(args) -> None:
     from fewshot.export import evaluate
 
     config = _config(args)
-    print(json.dumps(evaluate(config, _run_dir(args, config), limit=args.limit), indent=2))
+    sequence = resolve(args.sequence) if args.sequence else None
+    print(json.dumps(evaluate(config, _run_dir(args, config), limit=args.limit, sequence=sequence), indent=2))
 
 
 def cmd_export(args) -> None:
@@ -238,6 +239,7 @@ def main(argv=None) -> None:
         p.add_argument("--stop-after", type=int, help="stop after this many iterations with a checkpoint (resume by running again)")
         p.add_argument("--out", help="export folder (default: the config's export.out_dir)")
         p.add_argument("--limit", type=int, default=0, help="evaluate at most this many frames per group")
+        p.add_argument("--sequence", help="evaluate: also the temporal figures along these consecutive frames (capture-frames --step 1)")
         p.set_defaults(func=func)
     args = parser.parse_args(argv)
     args.func(args)

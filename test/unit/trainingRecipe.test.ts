@@ -140,9 +140,41 @@ test("the keyframe pairs in assets/keyframes train as shipped: every frame has i
         const summary = JSON.parse(printed.slice(printed.search(/^\{/m))); // progress lines come first
         expect(summary.iterations).toBe(20);
         expect(Number.isFinite(summary.final_losses_last_500.total)).toBe(true);
+        // evaluate --sequence adds the temporal figures along consecutive frames (here the 10 path frames).
+        const evaluation = JSON.parse(
+            python([
+                "training/recipe.py",
+                "evaluate",
+                "training/configs/oil-tiny-keyframes.json",
+                "--run-dir",
+                run,
+                "--sequence",
+                "assets/keyframes/village/frames",
+            ])
+        );
+        expect(evaluation.sequence.frames).toBe(frames.length);
+        expect(evaluation.sequence.flicker_ratio).toBeGreaterThan(0);
+        expect(evaluation.sequence.change_where_input_still).toBeGreaterThanOrEqual(0);
     } finally {
         rmSync(run, { recursive: true, force: true });
     }
+});
+
+test("temporal figures: the input as its own stylization flickers exactly as much as itself, and not where it is still", () => {
+    const script = [
+        "import sys, json, numpy as np",
+        "sys.path.insert(0, 'training')",
+        "from fewshot.metrics import temporal_figures",
+        "rng = np.random.default_rng(1)",
+        "frames = [np.round(rng.random((8, 8, 3)) * 255) / 255 for _ in range(4)]",
+        "for f in frames[1:]: f[:4] = frames[0][:4]", // the top half never changes
+        "noisy = [np.clip(f + (t % 2) * 4 / 255, 0, 1) for t, f in enumerate(frames)]", // a 4-level flicker everywhere
+        "print(json.dumps([temporal_figures(frames, frames), temporal_figures(noisy, frames)]))",
+    ].join("\n");
+    const [same, flicker] = JSON.parse(python(["-c", script]));
+    expect(same).toEqual({ flicker_ratio: 1, change_where_input_still: 0 });
+    expect(flicker.change_where_input_still).toBeGreaterThan(3.5); // 4 levels, less where clipped at 1
+    expect(flicker.flicker_ratio).toBeGreaterThan(1);
 });
 
 describe("recipe.py quantize: the int8 (QDQ) twin of the shipped default generator", () => {

@@ -20,7 +20,7 @@ from PIL import Image
 
 from .config import RunConfig, resolve
 from .data import depth_guide, from_tensor, input_tensor, list_frames, load_rgb, save_rgb, to_bytes, to_tensor
-from .metrics import psnr, ssim
+from .metrics import psnr, ssim, temporal_figures
 from .model import Generator, count_macs, parameter_count
 from .train import load_generator, target_for
 
@@ -99,8 +99,11 @@ def run_generator(generator: Generator, inputs: torch.Tensor) -> torch.Tensor:
         return generator(inputs)
 
 
-def evaluate(config: RunConfig, run_dir: Path, limit: int = 0) -> Dict:
-    """PSNR/SSIM of the generator's output vs the painter's on held-out frames (and on the keyframes, for the fit)."""
+def evaluate(config: RunConfig, run_dir: Path, limit: int = 0, sequence: Path = None) -> Dict:
+    """
+    PSNR/SSIM of the generator's output vs the painter's on held-out frames (and on the keyframes, for the fit); with
+    `sequence` (a folder of consecutive frames, e.g. `capture-frames --step 1`), its temporal figures along them.
+    """
     generator, state = load_generator(run_dir, config)
     frames_dir = resolve(config.data.frames)
     result = {}
@@ -120,6 +123,12 @@ def evaluate(config: RunConfig, run_dir: Path, limit: int = 0) -> Dict:
             psnrs.append(psnr(out, target))
             ssims.append(ssim(out, target))
         result[group] = {"frames": len(names), "psnr": round(float(np.mean(psnrs)), 2), "ssim": round(float(np.mean(ssims)), 4)}
+    if sequence is not None:
+        names = [p.name for p in list_frames(sequence)]
+        outputs = [to_bytes(np.clip(from_tensor(run_generator(generator, input_tensor(sequence, n, config.data.guides, config.data.depth_range))), 0, 1))
+                   for n in names]
+        inputs = [load_rgb(sequence / n) for n in names]
+        result["sequence"] = {"frames": len(names), **temporal_figures([o.astype(np.float32) / 255 for o in outputs], inputs)}
     (run_dir / "evaluation.json").write_text(json.dumps(result, indent=2))
     return result
 
