@@ -15,7 +15,8 @@ export const CaptureUsage = `usage: babylon-stylize capture <url> [--out frames]
       [--software-gpu] [--chromium <path>] [--timeout <seconds>]
   --scene  a JavaScript expression that gives the page's scene once it is ready (default: scene, i.e. window.scene)
   --each   a JavaScript expression run before each frame, with i the frame's index (e.g. "game.teleport(i)");
-           a promise it returns is awaited`;
+           a promise it returns is awaited
+  --timeout  seconds to wait for the scene, and again for the recording (default 300)`;
 
 export class CaptureUsageError extends Error {
     public override name = "UsageError";
