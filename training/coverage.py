@@ -164,7 +164,7 @@ def plot(results: Dict, out: Path) -> None:
             references.append(("painter per frame", results["painter"]["sequence"]["flicker_ratio"], "#555"))
         for label, v, color in references:
             parts.append(f'<line x1="{x0}" x2="{x0 + plot_w}" y1="{sy(v):.1f}" y2="{sy(v):.1f}" stroke="{color}" stroke-dasharray="4 3"/>')
-            parts.append(f'<text x="{x0 + plot_w - 2}" y="{sy(v) - 3:.1f}" text-anchor="end" fill="{color}">{label}</text>')
+            parts.append(f'<text x="{x0 + 4}" y="{sy(v) - 3:.1f}" fill="{color}">{label}</text>')
     legend = [("spread over the level", "#1f77b4"), ("one area", "#d62728"), (f"few-shot on the teacher's {TEACHER_COUNT} outputs", "#2ca02c")]
     for i, (label, color) in enumerate(legend):
         parts.append(f'<rect x="{left + i * 230}" y="{height - 22}" width="10" height="10" fill="{color}"/>')
