@@ -25,9 +25,12 @@ export class GuideDepth {
         }
     }
 
-    /** This frame's view depth, once rendered (the capture samples it by position: a stale size still lines up). */
+    /**
+     * This frame's view depth, once rendered with every mesh (the capture samples it by position: a stale size still
+     * lines up).
+     */
     public get texture(): InternalTexture | undefined {
-        return this._geometry?.depth;
+        return this._geometry?.settled ? this._geometry.depth : undefined;
     }
 
     public dispose(): void {

@@ -16,6 +16,8 @@ import type { MultiRenderTarget } from "@babylonjs/core/Materials/Textures/multi
 
 export class GeometryPass {
     private readonly _renderer: GeometryBufferRenderer;
+    /** The engine frame at whose end every mesh's shader was first ready; -1 before. */
+    private _readySince = -1;
 
     public constructor(scene: Scene, camera: Camera) {
         // Registered on use, not on import (a page may not have the engine kind at all).
@@ -55,6 +57,20 @@ export class GeometryPass {
     /** Screen motion (last frame's uv minus this frame's) of the last render. */
     public get velocity(): InternalTexture | undefined {
         return this._texture(GeometryBufferRenderer.VELOCITY_LINEAR_TEXTURE_TYPE);
+    }
+
+    /**
+     * True once this frame's render drew every mesh: the pass leaves out a mesh whose shader is still compiling (its
+     * depth reads "nothing drawn"), so the first frames after the pass starts, and after a new kind of mesh appears
+     * before the first check, can miss geometry. Checked after a frame renders; true from the frame after the one at
+     * whose end every shader was ready.
+     */
+    public get settled(): boolean {
+        const frame = this.target.getScene()!.getEngine().frameId;
+        if (this._readySince < 0 && this.target.isReadyForRendering()) {
+            this._readySince = frame;
+        }
+        return this._readySince >= 0 && frame > this._readySince;
     }
 
     /** Resizes to the engine's render size when the canvas changed: false then (this frame's render is stale). */

@@ -287,9 +287,9 @@ class TrainingFrameRecorder {
 
     private _tryTake(): Taken | undefined {
         const frame = this._drawn ? this._source.inputTexture?.texture : undefined;
-        const depth = this._geometry?.fitsRenderSize() ? this._geometry.depth : undefined;
+        const depth = this._geometry?.fitsRenderSize() && this._geometry.settled ? this._geometry.depth : undefined;
         if (!frame || (this._geometry && !depth) || this._reading >= this._capture.slots) {
-            return undefined; // not drawn this frame, the depth not rendered yet, or every readback slot busy
+            return undefined; // not drawn this frame, the depth not rendered with every mesh yet, or every readback slot busy
         }
         const { width, height } = this._size();
         const channels = this._geometry ? 4 : 3;
