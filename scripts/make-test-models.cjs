@@ -164,6 +164,32 @@ write(
     )
 );
 
+// Normal and depth guides in that order (RGB + normal x y z + depth: 7 channels): out_c = 0.5 in_c + 0.5 normal_c +
+// 0.25 depth.
+write(
+    "guide-normal-depth.onnx",
+    encodeModel(
+        {
+            nodes: [node("Conv", ["input", "w"], ["output"], { kernel_shape: [1, 1] })],
+            // prettier-ignore
+            initializers: [floatTensor("w", [3, 7, 1, 1], [
+                0.5, 0, 0, 0.5, 0, 0, 0.25,
+                0, 0.5, 0, 0, 0.5, 0, 0.25,
+                0, 0, 0.5, 0, 0, 0.5, 0.25,
+            ])],
+            inputs: [valueInfo("input", [1, 7, "H", "W"])],
+            outputs: [valueInfo("output", [1, 3, "H", "W"])],
+        },
+        {
+            "stylize.guides": "normal,depth",
+            "stylize.depth_range": "3,7",
+            "stylize.normal_space": "view",
+            "stylize.input_range": "[0,1]",
+            "stylize.output_range": "[0,1]",
+        }
+    )
+);
+
 // Error paths.
 write(
     "guide-6ch.onnx",

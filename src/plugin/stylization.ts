@@ -30,7 +30,7 @@ import type { ResolvedStylizationOptions, SetModelOptions } from "./options.js";
 import { CompositeControls } from "./composite/compositeControls.js";
 import type { ShownResult } from "./temporal/temporalFilter.js";
 import { InferenceSizing } from "./capture/inferenceSize.js";
-import { GuideDepth } from "./capture/guideDepth.js";
+import { GuideMapSource } from "./capture/guideMaps.js";
 
 export class Stylization extends CompositeControls {
     /** Raised after each stylized frame is ready. */
@@ -59,7 +59,7 @@ export class Stylization extends CompositeControls {
     private _modelToRestore: ModelDescription | undefined;
     private readonly _observers: Array<Pick<Observer<never>, "remove"> | null>;
     private readonly _inspector = new InspectorSlot();
-    private readonly _guideDepth: GuideDepth;
+    private readonly _guideMaps: GuideMapSource;
     private readonly _feed: CompositeFeed;
 
     /** @internal use `scene.enableStylization`. */
@@ -80,7 +80,7 @@ export class Stylization extends CompositeControls {
         this._providers = new ProviderChoice(options.executionProvider);
         this._enabled = options.enabled;
         this._preprocess = new LivePreprocess(options.preprocess);
-        this._guideDepth = new GuideDepth(scene, this.camera);
+        this._guideMaps = new GuideMapSource(scene, this.camera);
         this._pipeline = this._createPipeline();
         exposeToBabylonInspector(this, this._postProcess);
         this._feed = new CompositeFeed(
@@ -109,7 +109,7 @@ export class Stylization extends CompositeControls {
         const pipeline = new FramePipeline(this.scene, {
             // Only a frame this camera drew: while another camera is active, the input texture holds an old view.
             getFrame: () => (this._feed.drawnThisFrame ? (this._postProcess.inputTexture?.texture ?? null) : null),
-            getDepth: () => this._guideDepth.texture,
+            getGuideMaps: () => this._guideMaps.maps,
             getShape: () => ({ ...this._sizing.checkedSizeFor(this._model), params: this._preprocess.params, mapping: this._placement.mapping }),
             onCapture: (frameId) => this._temporal.record(frameId),
             onResult: (event) => this.onFrameStylizedObservable.notifyObservers(event),
@@ -201,7 +201,7 @@ export class Stylization extends CompositeControls {
             this._session = session;
             this._providers.opened(skipped, fallbacks);
             this._preprocess.setDeclared(model.declared);
-            this._guideDepth.model = model;
+            this._guideMaps.model = model;
             this._pipeline.setSession(session);
             this._lastError = undefined;
             await previous?.dispose();
@@ -384,7 +384,7 @@ export class Stylization extends CompositeControls {
         this._observers.forEach((observer) => observer?.remove());
         this._download?.abort();
         this._inspector.dispose();
-        this._guideDepth.dispose();
+        this._guideMaps.dispose();
         this._disposeComposite(this.camera);
         const session = this._session;
         this._session = undefined;

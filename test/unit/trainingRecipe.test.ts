@@ -103,7 +103,7 @@ test("a depth-guided generator: the export declares its guide, and onnxruntime-n
         };
         const model = describeModel(new Uint8Array(readFileSync(result.model)), "smoke-depth.onnx");
         expect(model.warnings).toEqual([]);
-        expect([model.guides, model.inputChannels]).toEqual([{ depth: { near: 1, far: 20 } }, 4]);
+        expect([model.guides, model.inputChannels]).toEqual([{ order: ["depth"], depth: { near: 1, far: 20 } }, 4]);
         const { width, height } = result.reference;
         const dir = path.dirname(result.model);
         const config = resolvePreprocessConfig(model.declared);

@@ -6,7 +6,7 @@ import type { Engine } from "@babylonjs/core/Engines/engine.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { PackedParams } from "../contract/shaderParams.js";
 import { WebGlPreprocess } from "../preprocess/webglPreprocess.js";
-import type { FrameCapture } from "./frameCapture.js";
+import type { FrameCapture, GuideMaps } from "./frameCapture.js";
 
 /** Polls a fence once per macrotask until the GPU has passed it; resolves false if the context was lost. */
 export function waitForFence(gl: WebGL2RenderingContext, sync: WebGLSync): Promise<boolean> {
@@ -53,17 +53,22 @@ export class WebGlFrameCapture implements FrameCapture {
     }
 
     public configure(width: number, height: number, packed: PackedParams, channels: number): void {
-        this._preprocess.configure(width, height, packed);
+        this._preprocess.configure(width, height, packed, channels);
         [this._width, this._height, this._channels] = [width, height, channels];
     }
 
-    public dispatch(frame: InternalTexture, depth?: InternalTexture): boolean {
-        return this._preprocess.render(frame, depth);
+    public dispatch(frame: InternalTexture, guides?: GuideMaps): boolean {
+        return this._preprocess.render(frame, guides);
+    }
+
+    /** Rows of the float target: the tensor's, twice over for more than 4 channels (see preprocessShaders.ts). */
+    private get _rows(): number {
+        return this._channels > 4 ? 2 * this._height : this._height;
     }
 
     /** A free slot sized for the current tensor (a slot in flight keeps its buffer until its readback ends). */
     private _slot(): ReadbackSlot | undefined {
-        const length = this._width * this._height * 4;
+        const length = this._width * this._rows * 4;
         let slot = this._ring.find((s) => !s.busy);
         if (!slot && this._ring.length < this.slots) {
             const pbo = this._gl.createBuffer();
@@ -86,7 +91,7 @@ export class WebGlFrameCapture implements FrameCapture {
         if (!target || !slot) {
             return null;
         }
-        const [width, height, channels, rgba] = [this._width, this._height, this._channels, slot.rgba];
+        const [width, height, rows, channels, rgba] = [this._width, this._height, this._rows, this._channels, slot.rgba];
         slot.busy = true;
         try {
             this._engine.bindFramebuffer(target);
@@ -95,7 +100,7 @@ export class WebGlFrameCapture implements FrameCapture {
             // readback discards that copy ("READ-usage buffer was written, then fenced, but written again before being
             // read back") and costs a copy per frame; orphaning it was measured faster, with no warning.
             gl.bufferData(gl.PIXEL_PACK_BUFFER, rgba.byteLength, gl.STREAM_READ);
-            gl.readPixels(0, 0, width, height, gl.RGBA, gl.FLOAT, 0);
+            gl.readPixels(0, 0, width, rows, gl.RGBA, gl.FLOAT, 0);
             gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
             this._engine.unBindFramebuffer(target);
             const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
@@ -116,8 +121,9 @@ export class WebGlFrameCapture implements FrameCapture {
         }
         const plane = width * height;
         for (let c = 0; c < channels; c++) {
+            const from = (c >> 2) * plane * 4 + (c & 3); // channels 4-7 in the upper rows
             for (let i = 0; i < plane; i++) {
-                out[c * plane + i] = rgba[i * 4 + c];
+                out[c * plane + i] = rgba[from + i * 4];
             }
         }
         return out;

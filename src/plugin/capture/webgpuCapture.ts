@@ -6,7 +6,7 @@ import type { WebGPUEngine } from "@babylonjs/core/Engines/webgpuEngine.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { PackedParams } from "../contract/shaderParams.js";
 import { WebGpuPreprocess } from "../preprocess/webgpuPreprocess.js";
-import type { FrameCapture } from "./frameCapture.js";
+import type { FrameCapture, GuideMaps } from "./frameCapture.js";
 
 export class WebGpuFrameCapture implements FrameCapture {
     /** Each read copies the tensor into a staging buffer of its own when called, so reads are independent. */
@@ -25,8 +25,8 @@ export class WebGpuFrameCapture implements FrameCapture {
         this._preprocess.configure(width, height, packed, channels);
     }
 
-    public dispatch(frame: InternalTexture, depth?: InternalTexture): boolean {
-        return this._preprocess.dispatch(frame, depth);
+    public dispatch(frame: InternalTexture, guides?: GuideMaps): boolean {
+        return this._preprocess.dispatch(frame, guides);
     }
 
     /** Maps the tensor buffer back (Babylon copies it after the frame's commands are submitted). */

@@ -174,7 +174,7 @@ function checkImageTensor(model: string, role: "input" | "output", v: OnnxValueI
             role === "input" && expected > 3
                 ? ` It declares ${expected - 3} guide channel(s) (stylize.guides) after RGB: export the generator with ${expected} input channels.`
                 : role === "input" && channels.value > 3
-                  ? ` It looks like a generator with guide channels (${channels.value} = RGB + ${channels.value - 3} more) that declares none. The plugin can feed a depth guide: declare it in the metadata (stylize.guides = "depth", stylize.depth_range = "near,far"); otherwise export the generator with a 3-channel input, or bake the guides into the model.`
+                  ? ` It looks like a generator with guide channels (${channels.value} = RGB + ${channels.value - 3} more) that declares none. The plugin can feed a depth guide (1 channel) and view-space normals (3): declare them in the metadata (stylize.guides = "depth", "normal" or "depth,normal" in channel order, and stylize.depth_range = "near,far" with depth); otherwise export the generator with a 3-channel input, or bake the guides into the model.`
                   : "";
         throw new UnsupportedModelError(
             `model ${model}: ${role} "${v.name}" has ${channels.value} channels (shape ${describeShape(v)}); expected ${expected === 3 ? "3 (RGB or BGR)" : expected}.${guide}`

@@ -2,8 +2,8 @@
 import { f3 } from "./format.js";
 import type { ChannelStats } from "./tensorStats.js";
 
-/** R, G, B, then a guide channel (depth). */
-const ChannelColors = ["#ff6b6b", "#5fd17a", "#6b9bff", "#d0d0d0"];
+/** R, G, B, then guide channels (depth, normal x y z: lighter shades). */
+const ChannelColors = ["#ff6b6b", "#5fd17a", "#6b9bff", "#d0d0d0", "#ffb0b0", "#b0ecbf", "#b0c9ff"];
 
 /** Three channel histograms over one axis, the expected interval shaded. */
 export function drawHistogram(canvas: HTMLCanvasElement, stats: ChannelStats[] | undefined): void {

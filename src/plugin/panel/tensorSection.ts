@@ -3,6 +3,7 @@
  * produces, and plain-words warnings where they do not look like what the model expects, with one-click fixes.
  */
 import { derivePreprocessParams, inputInterval, outputInterval, type PreprocessConfig } from "../contract/preprocessConfig.js";
+import { guideChannels, guideLabels } from "../contract/guides.js";
 import { el, section } from "./dom.js";
 import { f3 } from "./format.js";
 import { drawHistogram } from "./histogram.js";
@@ -75,8 +76,8 @@ export class TensorSection {
                 return;
             }
             const inputExpected = inputInterval(config);
-            if (st.model?.guides) {
-                inputExpected.push(guideInterval(config)); // the depth guide: 0..1 taken in like channel 0
+            for (let g = 0; g < guideChannels(st.model?.guides); g++) {
+                inputExpected.push(guideInterval(config)); // a guide: 0..1 taken in like channel 0
             }
             const out = outputInterval(config.outputRange);
             state.tensorStats = {
@@ -100,13 +101,14 @@ export class TensorSection {
         const { tensorStats, warnings } = ctx.state;
         const source = derivePreprocessParams(config).source;
         const training = ctx.stylization.model?.trainingStatistics;
+        const guides = guideLabels(ctx.stylization.model?.guides);
         const table = (target: HTMLElement, stats: ChannelStats[] | undefined, kind: "input" | "output") => {
             const head = el("tr", {}, ...["ch", "min", "max", "mean", "std", "out"].map((h) => el("th", { text: h })));
             const rows = (stats ?? []).map((s, c) =>
                 el(
                     "tr",
                     { "data-channel": c },
-                    el("td", { text: c < 3 ? `${c} ${"RGB"[source[c]]}` : `${c} depth` }),
+                    el("td", { text: `${c} ${c < 3 ? "RGB"[source[c]] : guides[c - 3]}` }),
                     el("td", { "data-stat": "min", text: f3(s.min) }),
                     el("td", { "data-stat": "max", text: f3(s.max) }),
                     el("td", { "data-stat": "mean", text: f3(s.mean) }),

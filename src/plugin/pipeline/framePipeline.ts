@@ -297,13 +297,13 @@ export class FramePipeline {
             return;
         }
         const frame = this._options.getFrame();
-        const depth = session.model.guides ? this._options.getDepth() : undefined;
-        if (!frame || (session.model.guides && !depth)) {
-            return; // nothing drawn yet, or the guide's depth map is not rendered yet
+        const guides = session.model.guides ? this._options.getGuideMaps() : undefined;
+        if (!frame || (session.model.guides && !guides)) {
+            return; // nothing drawn yet, or the guides' maps are not rendered yet
         }
         const { width, height, params } = this._applyShape(session);
         const capturedAt = performance.now();
-        if (!this._capture.dispatch(frame, depth)) {
+        if (!this._capture.dispatch(frame, guides)) {
             return;
         }
         const taken = { frameId: this._engine.frameId, capturedAt, generation: this._generation, stages: noStageTimes() };

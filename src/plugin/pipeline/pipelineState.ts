@@ -1,5 +1,6 @@
 /** The pipeline's state as it can be read, and what it asks of its owner. */
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
+import type { GuideMaps } from "../capture/frameCapture.js";
 import type { PreprocessParams } from "../contract/preprocessConfig.js";
 import { sameMapping, type FrameMapping } from "../contract/frameMapping.js";
 import type { StylizationError } from "../errors.js";
@@ -43,8 +44,8 @@ export function sameShape(a: FrameShape, b: FrameShape): boolean {
 export interface FramePipelineOptions {
     /** The frame to capture this frame (the composite post process's input), or null when there is none yet. */
     getFrame: () => InternalTexture | null;
-    /** The camera's view-depth map of this frame, for a model's depth guide; undefined while it is not rendered. */
-    getDepth: () => InternalTexture | undefined;
+    /** This frame's maps a model's guides come from; undefined while they are not rendered. */
+    getGuideMaps: () => GuideMaps | undefined;
     /** The shape wanted now. */
     getShape: () => FrameShape;
     /** A frame was captured (in `onAfterRender` of engine frame `frameId`): the moment to keep what goes with it. */

@@ -9,6 +9,7 @@ import type { InternalTexture } from "@babylonjs/core/Materials/Textures/interna
 import type { PackedParams } from "../contract/shaderParams.js";
 import { TensorComputePass } from "../gpu/tensorComputePass.js";
 import { PreprocessWgsl } from "./preprocessShaders.js";
+import type { GuideMaps } from "../capture/frameCapture.js";
 
 export class WebGpuPreprocess {
     private readonly _pass: TensorComputePass;
@@ -24,6 +25,7 @@ export class WebGpuPreprocess {
                 tensor: { group: 0, binding: 2 },
                 params: { group: 0, binding: 3 },
                 depthMap: { group: 0, binding: 4 },
+                normalMap: { group: 0, binding: 5 },
             },
             tensorLabel: "stylizeInputTensor",
         });
@@ -43,9 +45,11 @@ export class WebGpuPreprocess {
     }
 
     /** Records the dispatch into Babylon's frame; false while the shader is still compiling. */
-    public dispatch(frame: InternalTexture, depth?: InternalTexture): boolean {
+    public dispatch(frame: InternalTexture, guides?: GuideMaps): boolean {
         this._pass.shader.setInternalTexture("frame", frame);
-        this._pass.shader.setInternalTexture("depthMap", depth ?? frame); // bound either way; read only with a guide
+        // Bound either way; read only for a guide the model has.
+        this._pass.shader.setInternalTexture("depthMap", guides?.depth ?? frame);
+        this._pass.shader.setInternalTexture("normalMap", guides?.normal ?? frame);
         return this._pass.dispatch();
     }
 

@@ -1,10 +1,12 @@
 /**
- * Recorded training frames as files: 8-bit RGB PNGs, 16-bit view distances in `depth/`, and `frames.json`, the layout
+ * Recorded training frames as files: 8-bit RGB PNGs, 16-bit view distances in `depth/`, 16-bit view-space normals in
+ * `normal/`, and `frames.json`, the layout
  * the training recipe reads (training/README.md). In a browser they download as one zip; in Node they are written out
  * by the caller (`babylon-stylize capture` does). The codecs are imported when first used, so a game that never
  * records frames does not load them.
  */
 import type { ResizeFilter } from "../contract/preprocessConfig.js";
+import type { GuideName } from "../contract/guides.js";
 
 /** Where the camera was when a frame was recorded (world units; `forward` is the viewing direction). */
 export interface CameraPose {
@@ -18,12 +20,17 @@ export interface CameraPose {
 export interface TrainingFrame {
     /** Position in the recording, from 0. */
     index: number;
-    /** File name of the frame (and of its depth map in `depth/`): 00000.png, 00001.png, … */
+    /** File name of the frame (and of its guide maps in `depth/` and `normal/`): 00000.png, 00001.png, … */
     file: string;
     /** RGB, 8 bits per channel, sRGB, row 0 at the top. */
     png: Uint8Array;
     /** View distance per pixel as 16-bit grey in centimetres, 0 where nothing was drawn; with `guides: ["depth"]`. */
     depthPng?: Uint8Array;
+    /**
+     * View-space unit normal per pixel as 16-bit RGB, each component n * 0.5 + 0.5 over 0..65535 (32768 where nothing
+     * was drawn), the normal guide's values; with `guides: ["normal"]`.
+     */
+    normalPng?: Uint8Array;
     width: number;
     height: number;
     /** The engine's frame counter when it was recorded. */
@@ -67,10 +74,41 @@ export async function encodeRgbPng(rgba: Uint8Array, width: number, height: numb
     return encode({ width, height, data: rgb, channels: 3, depth: 8 });
 }
 
-/** Encodes centimetres (one value per pixel, row 0 at the top) as a 16-bit grey PNG. */
-export async function encodeDepthPng(centimetres: Uint16Array, width: number, height: number): Promise<Uint8Array> {
+/** The largest view distance a 16-bit depth map holds, in metres (centimetre steps). */
+export const DepthLimit = 65535 / 100;
+
+/**
+ * The guide maps of a recorded tensor as PNGs. The tensor holds RGB, then the guide planes in `order`, each as the
+ * [0,1] contract takes a guide in (contract/guides.ts): the depth guide over 0..DepthLimit (1 where nothing was drawn
+ * or farther: 0 cm in the file), the normal guide's n * 0.5 + 0.5.
+ */
+export async function encodeGuidePngs(tensor: Float32Array, width: number, height: number, order: readonly GuideName[]): Promise<Pick<TrainingFrame, "depthPng" | "normalPng">> {
     const { encode } = await import("fast-png");
-    return encode({ width, height, data: centimetres, channels: 1, depth: 16 });
+    const plane = width * height;
+    const pngs: Pick<TrainingFrame, "depthPng" | "normalPng"> = {};
+    let channel = 3;
+    for (const guide of order) {
+        const at = channel * plane;
+        if (guide === "depth") {
+            const centimetres = new Uint16Array(plane);
+            for (let i = 0; i < plane; i++) {
+                const d = tensor[at + i];
+                centimetres[i] = d >= 1 ? 0 : Math.round(d * 65535);
+            }
+            pngs.depthPng = encode({ width, height, data: centimetres, channels: 1, depth: 16 });
+            channel += 1;
+        } else {
+            const rgb = new Uint16Array(plane * 3);
+            for (let i = 0; i < plane; i++) {
+                for (let k = 0; k < 3; k++) {
+                    rgb[i * 3 + k] = Math.round(Math.min(1, Math.max(0, tensor[at + k * plane + i])) * 65535);
+                }
+            }
+            pngs.normalPng = encode({ width, height, data: rgb, channels: 3, depth: 16 });
+            channel += 3;
+        }
+    }
+    return pngs;
 }
 
 /** A recording: its frames and manifest, as files, a zip, or a browser download. */
@@ -80,13 +118,16 @@ export class TrainingFrameSet {
         public readonly manifest: TrainingManifest
     ) {}
 
-    /** Relative path -> bytes: every frame, its depth map when recorded, and `frames.json`. */
+    /** Relative path -> bytes: every frame, its guide maps when recorded, and `frames.json`. */
     public files(): Map<string, Uint8Array> {
         const files = new Map<string, Uint8Array>();
         for (const frame of this.frames) {
             files.set(frame.file, frame.png);
             if (frame.depthPng) {
                 files.set(`depth/${frame.file}`, frame.depthPng);
+            }
+            if (frame.normalPng) {
+                files.set(`normal/${frame.file}`, frame.normalPng);
             }
         }
         files.set("frames.json", new TextEncoder().encode(JSON.stringify(this.manifest, null, 1)));

@@ -1,7 +1,7 @@
 /**
  * Training frames from any scene: `captureTrainingFrames(scene, options)` records the unstylized frames a stylization
  * of the camera would see, through the plugin's own capture pass (the frame resampled to the chosen size as the engine
- * resamples it for the network; depth from the same geometry pass a depth guide reads), and hands them back as files
+ * resamples it for the network; depth and normals from the same geometry pass the guides read), and hands them back as files
  * the training recipe reads (see trainingFiles.ts).
  *
  * Where the frame is taken: with a stylization on the camera, its input (wherever its placement puts it, the HUD left
@@ -21,12 +21,13 @@ import type { StylizationPostProcess } from "../composite/stylizationPostProcess
 import { postprocessTensor } from "../contract/cpuReference.js";
 import { DisplayMapping, FrameMappingMode, type FrameMapping } from "../contract/frameMapping.js";
 import { packParams } from "../contract/shaderParams.js";
+import { guideChannels, type GuideSpec } from "../contract/guides.js";
 import { derivePreprocessParams, resolvePreprocessConfig, ResizeFilters, type PreprocessParams, type ResizeFilter } from "../contract/preprocessConfig.js";
 import { InferenceError, StylizationError, StylizationOptionsError } from "../errors.js";
 import { acquireGeometryPass, releaseGeometryPass, type GeometryPass } from "../temporal/geometryPass.js";
-import { encodeDepthPng, encodeRgbPng, ImageDescription, TrainingFrameSet, type CameraPose, type TrainingFrame, type TrainingManifest } from "./trainingFiles.js";
+import { DepthLimit, encodeGuidePngs, encodeRgbPng, ImageDescription, TrainingFrameSet, type CameraPose, type TrainingFrame, type TrainingManifest } from "./trainingFiles.js";
 
-export type TrainingGuide = "depth";
+export type TrainingGuide = "depth" | "normal";
 
 export interface TrainingCaptureOptions {
     /** Frames to record. @defaultValue 100 */
@@ -38,7 +39,10 @@ export interface TrainingCaptureOptions {
      * chooses the inference size) or an exact `{ width, height }`. @defaultValue the render size
      */
     size?: number | { width: number; height: number };
-    /** `["depth"]` also records each frame's view distance (`depthPng`), for a depth-guided generator. @defaultValue [] */
+    /**
+     * `"depth"` also records each frame's view distance (`depthPng`), `"normal"` its view-space normals (`normalPng`),
+     * for a guided generator. @defaultValue []
+     */
     guides?: readonly TrainingGuide[];
     /** @defaultValue the scene's active camera */
     camera?: Camera;
@@ -53,9 +57,6 @@ export interface TrainingCaptureOptions {
     /** Rejects when the scene renders no frame for this long (its render loop stopped). @defaultValue 10000 */
     stallMs?: number;
 }
-
-/** The largest view distance a 16-bit depth map holds, in metres (centimetre steps). */
-const DepthLimit = 65535 / 100;
 
 /**
  * Records `count` frames of the scene, one every `every` rendered frames, while the game goes on rendering.
@@ -90,6 +91,8 @@ class TrainingFrameRecorder {
     private readonly _stylizationPass: StylizationPostProcess | undefined;
     private readonly _layers: ForegroundLayers | undefined;
     private readonly _geometry: GeometryPass | undefined;
+    /** What the capture writes after RGB (the depth packed over 0..DepthLimit); undefined without guides. */
+    private readonly _guides: GuideSpec | undefined;
     private readonly _capture: FrameCapture;
     private readonly _observers: Array<{ remove(): void }> = [];
     private _drawn = false;
@@ -113,9 +116,13 @@ class TrainingFrameRecorder {
         }
         this._camera = camera;
         const guides = o.guides ?? [];
-        if (!Array.isArray(guides) || guides.some((g) => g !== "depth")) {
-            throw new StylizationOptionsError(`captureTrainingFrames: guides is ${JSON.stringify(guides)}; the guide it records is "depth" ([] for none)`);
+        if (!Array.isArray(guides) || guides.some((g, i) => (g !== "depth" && g !== "normal") || guides.indexOf(g) !== i)) {
+            throw new StylizationOptionsError(`captureTrainingFrames: guides is ${JSON.stringify(guides)}; it records "depth" and "normal", each once ([] for none)`);
         }
+        const normal = guides.includes("normal");
+        this._guides = guides.length
+            ? { order: [...guides], depth: guides.includes("depth") ? { near: 0, far: DepthLimit } : undefined, normal: normal ? { space: "view" } : undefined }
+            : undefined;
         if (o.resize !== undefined && !ResizeFilters.includes(o.resize)) {
             throw new StylizationOptionsError(`captureTrainingFrames: resize is ${JSON.stringify(o.resize)}; expected one of ${ResizeFilters.join(", ")}`);
         }
@@ -149,7 +156,7 @@ class TrainingFrameRecorder {
             this._source = this._ownPass;
             this._layers = new ForegroundLayers(_scene, camera, false);
         }
-        this._geometry = guides.length ? acquireGeometryPass(_scene, camera) : undefined;
+        this._geometry = guides.length ? acquireGeometryPass(_scene, camera, normal) : undefined;
         this._capture = createFrameCapture(engine);
         this._observers.push(
             this._source.onApplyObservable.add(() => (this._drawn = true)),
@@ -232,7 +239,7 @@ class TrainingFrameRecorder {
             image: ImageDescription,
             resize: this._params.nearest ? "nearest" : "bilinear",
             mapping: { mode: FrameMappingMode[this._mapping.mode].toLowerCase(), exposure: this._mapping.exposure },
-            guides: this._geometry ? ["depth"] : [],
+            guides: this._guides?.order ?? [],
             every: this._every,
             frames: frames.map(({ file, frameId, time, camera }) => ({ file, frameId, time, camera })),
         };
@@ -287,20 +294,20 @@ class TrainingFrameRecorder {
 
     private _tryTake(): Taken | undefined {
         const frame = this._drawn ? this._source.inputTexture?.texture : undefined;
-        const depth = this._geometry?.fitsRenderSize() && this._geometry.settled ? this._geometry.depth : undefined;
-        if (!frame || (this._geometry && !depth) || this._reading >= this._capture.slots) {
-            return undefined; // not drawn this frame, the depth not rendered with every mesh yet, or every readback slot busy
+        const geometry = this._geometry;
+        const maps = geometry?.fitsRenderSize() && geometry.settled ? { depth: geometry.depth, normal: geometry.normal } : undefined;
+        if (!frame || (geometry && !maps) || this._reading >= this._capture.slots) {
+            return undefined; // not drawn this frame, the guides not rendered with every mesh yet, or every readback slot busy
         }
         const { width, height } = this._size();
-        const channels = this._geometry ? 4 : 3;
+        const channels = 3 + guideChannels(this._guides);
         const mapping = this._mapping;
         const shape = `${width}x${height}x${channels} ${mapping.mode} ${mapping.exposure}`;
         if (shape !== this._shape) {
-            const guides = this._geometry ? { depth: { near: 0, far: DepthLimit } } : undefined;
-            this._capture.configure(width, height, packParams(this._params, width, height, mapping, guides), channels);
+            this._capture.configure(width, height, packParams(this._params, width, height, mapping, this._guides), channels);
             this._shape = shape;
         }
-        if (!this._capture.dispatch(frame, depth)) {
+        if (!this._capture.dispatch(frame, maps)) {
             return undefined; // the capture shader is compiling
         }
         this._reading++;
@@ -320,18 +327,8 @@ class TrainingFrameRecorder {
         const { width, height } = taken;
         const file = `${String(index).padStart(5, "0")}.png`;
         const png = await encodeRgbPng(postprocessTensor(tensor, width, height, this._params), width, height);
-        let depthPng: Uint8Array | undefined;
-        if (this._geometry) {
-            // The guide plane holds distance / DepthLimit, 1 where nothing was drawn (or farther): 0 in the file.
-            const plane = width * height;
-            const centimetres = new Uint16Array(plane);
-            for (let i = 0; i < plane; i++) {
-                const d = tensor[3 * plane + i];
-                centimetres[i] = d >= 1 ? 0 : Math.round(d * 65535);
-            }
-            depthPng = await encodeDepthPng(centimetres, width, height);
-        }
-        return { index, file, png, depthPng, width, height, frameId: taken.frameId, time: Math.round(time * 10) / 10, camera: taken.camera };
+        const guides = this._guides ? await encodeGuidePngs(tensor, width, height, this._guides.order) : {};
+        return { index, file, png, ...guides, width, height, frameId: taken.frameId, time: Math.round(time * 10) / 10, camera: taken.camera };
     }
 
     /** Fails the recording when no frame renders for `stallMs` (the game's loop stopped). */
@@ -362,7 +359,7 @@ class TrainingFrameRecorder {
         this._ownPass?.dispose(this._camera);
         this._layers?.dispose();
         if (this._geometry) {
-            releaseGeometryPass(this._camera, this._geometry);
+            releaseGeometryPass(this._camera, this._geometry, !!this._guides?.normal);
         }
         this._capture.dispose();
     }

@@ -286,7 +286,7 @@ describe("describeModel errors", () => {
 
     test("a depth-guided model declares its guide and depth range: 4 input channels", () => {
         const model = describeModel(load("guide-depth.onnx"), "guide-depth.onnx");
-        expect(model.guides).toEqual({ depth: { near: 3, far: 7 } });
+        expect(model.guides).toEqual({ order: ["depth"], depth: { near: 3, far: 7 } });
         expect(model.inputChannels).toBe(4);
         expect(model.warnings).toEqual([]);
         // An RGB model has none.
@@ -296,8 +296,9 @@ describe("describeModel errors", () => {
     test("guide declarations the plugin cannot follow are refused, each naming the fix", () => {
         const guided = (metadata: Record<string, string>, channels = 4) =>
             thrown(() => describeModel(tinyModel("Relu", [1, channels, "H", "W"], { outDims: [1, 3, "H", "W"], metadata }), "g.onnx"));
-        expect(guided({ "stylize.guides": "normal", "stylize.depth_range": "1,2" }).message).toContain('"normal" is not one it can feed');
-        expect(guided({ "stylize.guides": "depth,depth", "stylize.depth_range": "1,2" }).message).toContain("listed more than once");
+        expect(guided({ "stylize.guides": "albedo", "stylize.depth_range": "1,2" }).message).toContain('"albedo" is not one it can feed');
+        expect(guided({ "stylize.guides": "depth,depth", "stylize.depth_range": "1,2" }).message).toContain('"depth" is listed twice');
+        expect(guided({ "stylize.guides": "depth,normal", "stylize.depth_range": "1,2" }, 4).message).toContain("declares 4 guide channel(s)");
         expect(guided({ "stylize.guides": "depth" }).message).toContain('stylize.depth_range is null; expected "near,far"');
         expect(guided({ "stylize.guides": "depth", "stylize.depth_range": "5,2" }).message).toContain('stylize.depth_range is "5,2"');
         const wrongCount = guided({ "stylize.guides": "depth", "stylize.depth_range": "1,20" }, 3);

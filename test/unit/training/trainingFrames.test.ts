@@ -12,7 +12,7 @@ import { unzipSync } from "fflate";
 import { PNG } from "pngjs";
 import "../../../src/plugin/index";
 import { captureTrainingFrames, StylizationOptionsError, TrainingFrameSet, type TrainingCaptureOptions, type TrainingManifest } from "../../../src/plugin/pure";
-import { encodeDepthPng, encodeRgbPng } from "../../../src/plugin/training/trainingFiles";
+import { DepthLimit, encodeGuidePngs, encodeRgbPng } from "../../../src/plugin/training/trainingFiles";
 
 Logger.LogLevels = Logger.WarningLogLevel | Logger.ErrorLogLevel;
 
@@ -35,7 +35,8 @@ describe("options it refuses", () => {
     const cases: Array<[string, TrainingCaptureOptions | (() => TrainingCaptureOptions), RegExp]> = [
         ["count 0", { count: 0 }, /count is 0; expected a whole number >= 1/],
         ["a fractional every", { every: 2.5 }, /every is 2.5/],
-        ["an unknown guide", { guides: ["normal" as "depth"] }, /guides is \["normal"\]; the guide it records is "depth"/],
+        ["an unknown guide", { guides: ["albedo" as "depth"] }, /guides is \["albedo"\]; it records "depth" and "normal", each once/],
+        ["a guide twice", { guides: ["depth", "depth"] }, /guides is \["depth","depth"\]/],
         ["an unknown filter", { resize: "cubic" as "bilinear" }, /resize is "cubic"/],
         ["a tiny size", { size: 4 }, /size is 4; a height of at least 8 pixels/],
         ["a size over the limit", { size: { width: 100_000, height: 64 } }, /width of 100000 pixels is outside/],
@@ -78,22 +79,38 @@ test("disposing the scene while recording fails it with a clear error", async ()
 describe("recording files", () => {
     const [W, H] = [5, 3];
     const rgba = new Uint8Array(W * H * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256));
-    const centimetres = new Uint16Array(W * H).map((_, i) => (i === 0 ? 0 : 400 + i * 1001));
+    const plane = W * H;
+    const centimetres = new Uint16Array(plane).map((_, i) => (i === 0 ? 0 : 400 + i * 1001));
+    /** A recorded tensor as the capture writes it with guides ["normal", "depth"]: RGB, normal x y z, depth. */
+    const tensor = new Float32Array(7 * plane);
+    const normal = (i: number, k: number) => (i === 1 ? 0.5 : [0.25, 0.6, 1][k] - i / 100); // pixel 1: nothing drawn
+    for (let i = 0; i < plane; i++) {
+        [0, 1, 2].forEach((k) => (tensor[(3 + k) * plane + i] = normal(i, k)));
+        tensor[6 * plane + i] = centimetres[i] === 0 ? 1 : centimetres[i] / 100 / DepthLimit;
+    }
+    /** pngjs widens 16-bit PNGs to RGBA; its reader keeps 16 bits with skipRescale. */
+    const read16 = (png: Uint8Array | undefined, k: number) => {
+        const image = PNG.sync.read(Buffer.from(png!), { skipRescale: true });
+        expect(image.depth).toBe(16);
+        return Array.from({ length: plane }, (_, i) => (image.data as unknown as Uint16Array)[i * 4 + k]);
+    };
 
-    test("frames are RGB PNGs and depth maps 16-bit grey PNGs holding exactly the values given", async () => {
+    test("frames are RGB PNGs; depth maps 16-bit grey centimetres, normals 16-bit RGB, each from its planes in the tensor", async () => {
         const rgb = PNG.sync.read(Buffer.from(await encodeRgbPng(rgba, W, H)));
         expect([rgb.width, rgb.height]).toEqual([W, H]);
         expect(Array.from(rgb.data)).toEqual(Array.from(rgba));
-        // pngjs widens 16-bit grey to RGBA; its PNG reader keeps 16 bits with skipRescale.
-        const depth = PNG.sync.read(Buffer.from(await encodeDepthPng(centimetres, W, H)), { skipRescale: true });
-        expect(depth.depth).toBe(16);
-        const grey = Array.from({ length: W * H }, (_, i) => (depth.data as unknown as Uint16Array)[i * 4]);
-        expect(grey).toEqual(Array.from(centimetres));
+        const pngs = await encodeGuidePngs(tensor, W, H, ["normal", "depth"]);
+        expect(read16(pngs.depthPng, 0)).toEqual(Array.from(centimetres));
+        [0, 1, 2].forEach((k) => expect(read16(pngs.normalPng, k)).toEqual(Array.from({ length: plane }, (_, i) => Math.round(Math.fround(normal(i, k)) * 65535))));
+        expect(read16(pngs.normalPng, 0)[1]).toBe(32768); // nothing drawn: the zero normal
+        const depthOnly = await encodeGuidePngs(tensor.subarray(0, 4 * plane).map((v, i) => (i < 3 * plane ? v : tensor[6 * plane + i - 3 * plane])), W, H, ["depth"]);
+        expect(depthOnly.normalPng).toBeUndefined();
+        expect(Buffer.from(depthOnly.depthPng!).equals(Buffer.from(pngs.depthPng!))).toBe(true);
     });
 
     test("files(), zip() and frames.json", async () => {
         const png = await encodeRgbPng(rgba, W, H);
-        const depthPng = await encodeDepthPng(centimetres, W, H);
+        const { depthPng } = await encodeGuidePngs(tensor, W, H, ["normal", "depth"]);
         const camera = { position: [0, 1, 2], forward: [0, 0, 1], up: [0, 1, 0], fov: 0.8 };
         const frames = [0, 1].map((index) => ({ index, file: `0000${index}.png`, png, depthPng, width: W, height: H, frameId: 10 + index, time: index * 16, camera }));
         const manifest: TrainingManifest = {
@@ -112,7 +129,7 @@ describe("recording files", () => {
         expect([...set.files().keys()]).toEqual(["00000.png", "depth/00000.png", "00001.png", "depth/00001.png", "frames.json"]);
         const unzipped = unzipSync(await set.zip());
         expect(Object.keys(unzipped).sort()).toEqual(["00000.png", "00001.png", "depth/00000.png", "depth/00001.png", "frames.json"]);
-        expect(Buffer.from(unzipped["depth/00001.png"]).equals(Buffer.from(depthPng))).toBe(true);
+        expect(Buffer.from(unzipped["depth/00001.png"]).equals(Buffer.from(depthPng!))).toBe(true);
         expect(JSON.parse(new TextDecoder().decode(unzipped["frames.json"]))).toEqual(manifest);
     });
 });

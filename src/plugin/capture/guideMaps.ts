@@ -1,0 +1,50 @@
+/**
+ * The maps a model's guides are captured from: the camera's geometry pass (shared with the temporal filter and the
+ * selection mask), rendered while the loaded model declares guides, with normals while it declares a normal guide.
+ */
+import type { Scene } from "@babylonjs/core/scene.js";
+import type { Camera } from "@babylonjs/core/Cameras/camera.js";
+import type { ModelDescription } from "../model/modelContract.js";
+import { acquireGeometryPass, releaseGeometryPass, type GeometryPass } from "../temporal/geometryPass.js";
+import type { GuideMaps } from "./frameCapture.js";
+
+export class GuideMapSource {
+    private _geometry: GeometryPass | undefined;
+    private _normals = false;
+
+    public constructor(
+        private readonly _scene: Scene,
+        private readonly _camera: Camera
+    ) {}
+
+    /** Follows the loaded model: the geometry pass renders while it has guides (with normals for a normal guide). */
+    public set model(model: ModelDescription | undefined) {
+        const normals = !!model?.guides?.normal;
+        if (this._geometry && (!model?.guides || normals !== this._normals)) {
+            this.dispose();
+        }
+        if (model?.guides && !this._geometry) {
+            this._geometry = acquireGeometryPass(this._scene, this._camera, normals);
+            this._normals = normals;
+        }
+    }
+
+    /**
+     * This frame's maps, once rendered with every mesh (the capture samples them by position: a stale size still
+     * lines up); undefined before.
+     */
+    public get maps(): GuideMaps | undefined {
+        const geometry = this._geometry;
+        if (!geometry?.settled) {
+            return undefined;
+        }
+        return { depth: geometry.depth, normal: this._normals ? geometry.normal : undefined };
+    }
+
+    public dispose(): void {
+        if (this._geometry) {
+            releaseGeometryPass(this._camera, this._geometry, this._normals);
+            this._geometry = undefined;
+        }
+    }
+}
