@@ -5,7 +5,7 @@
  * frame or viewpoint each one is); --stylized takes screenshots of the stylized screen instead.
  *
  *   npm run capture-frames -- --out frames --count 200 --width 640 --height 360 [--engine webgl|webgpu]
- *                             [--random 100] [--seed 1] [--start 0] [--step <frames>] [--stylized [--model <url>]] [--depth]
+ *                             [--random 100] [--seed 1] [--start 0] [--step <frames>] [--stylized [--model <url>]] [--depth] [--normal]
  *
  * Every frame is a still: the path frame (or viewpoint) is held, so camera and animations are exactly those of its
  * index and the same command writes the same pixels. `frames.json` beside the PNGs says where each one came from and
@@ -13,7 +13,8 @@
  * With --overwrite an earlier recording in --out is replaced; without it, the script refuses to mix two.
  * WebGPU needs a display (presenting a WebGPU canvas headless kills the device): run under `xvfb-run -a`.
  * --depth also writes each frame's view depth as a 16-bit grey PNG of the same name in `depth/` (centimetres, 0
- * where nothing was drawn), the input of a depth-guided generator (training/README.md).
+ * where nothing was drawn), the input of a depth-guided generator (training/README.md); --normal its view-space
+ * normals in `normal/` (8-bit RGB, n * 0.5 + 0.5), for a normal-guided one.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -39,6 +40,7 @@ interface CaptureOptions {
     stylized: boolean;
     model: string | null;
     depth: boolean;
+    normal: boolean;
     overwrite: boolean;
 }
 
@@ -60,6 +62,7 @@ function parseOptions(argv: string[]): CaptureOptions {
             stylized: { type: "boolean", default: false },
             model: { type: "string" },
             depth: { type: "boolean", default: false },
+            normal: { type: "boolean", default: false },
             overwrite: { type: "boolean", default: false },
             help: { type: "boolean", default: false },
         },
@@ -78,8 +81,8 @@ function parseOptions(argv: string[]): CaptureOptions {
     if (values.engine !== "webgl" && values.engine !== "webgpu") {
         throw new Error(`--engine is ${JSON.stringify(values.engine)}; expected webgl or webgpu`);
     }
-    if (values.stylized && values.depth) {
-        throw new Error("--depth records unstylized frames; leave out --stylized");
+    if (values.stylized && (values.depth || values.normal)) {
+        throw new Error("--depth and --normal record unstylized frames; leave out --stylized");
     }
     return {
         out: values.out!,
@@ -94,6 +97,7 @@ function parseOptions(argv: string[]): CaptureOptions {
         stylized: values.stylized!,
         model: values.model ?? null,
         depth: values.depth!,
+        normal: values.normal!,
         overwrite: values.overwrite!,
     };
 }
@@ -164,6 +168,7 @@ async function recordUnstylized(page: Page, shots: Shot[], options: CaptureOptio
             count: shots.length,
             every: 1,
             depth: options.depth,
+            normal: options.normal,
             scene: "demo.scene",
             each: hold,
             timeoutMs: 3_600_000,

@@ -1,11 +1,14 @@
 /**
  * Reading the reference pairs that training/recipe.py exports next to each trained model (models/reference/): the
- * manifest `<name>.json`, the input PNG, the PyTorch output tensor (raw float32 NCHW) and the output PNG.
+ * manifest `<name>.json`, the input PNG (and, for a guided model, its guide maps), the PyTorch output tensor (raw
+ * float32 NCHW) and the output PNG.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { PNG } from "pngjs";
 import type { RgbaFrame } from "../src/plugin/contract/cpuReference";
+import { depthGuidePlane, normalGuidePlanes, type GuideSpec } from "../src/plugin/contract/guides";
+import type { PreprocessParams } from "../src/plugin/contract/preprocessConfig";
 
 export const ModelsDir = path.join(__dirname, "..", "models");
 
@@ -16,6 +19,10 @@ export interface ReferenceEntry {
     input: string;
     output: string;
     output_tensor: string;
+    /** A depth-guided model's reference depth map: 16-bit grey centimetres. */
+    depth?: string;
+    /** A normal-guided model's reference normal map: 8-bit RGB, n * 0.5 + 0.5. */
+    normal?: string;
 }
 
 export interface ReferenceManifest {
@@ -41,6 +48,27 @@ export function readManifests(dir = ModelsDir): ReferenceManifest[] {
 export function readPng(file: string): RgbaFrame & { data: Uint8Array } {
     const png = PNG.sync.read(readFileSync(file));
     return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height };
+}
+
+/**
+ * The guide planes a guided model was given with its reference input (in `guides.order`), as the plugin computes them
+ * from the depth and normal maps (contract/guides.ts); empty for an RGB model.
+ */
+export function referenceGuides(ref: ReferenceEntry, guides: GuideSpec | undefined, p: PreprocessParams, dir = ModelsDir): Float32Array[] {
+    const { width, height } = ref;
+    return (guides?.order ?? []).map((guide) => {
+        const file = path.join(dir, ref[guide] ?? "");
+        if (!ref[guide]) {
+            throw new Error(`reference ${ref.input} has no ${guide} map; re-export it with training/recipe.py export`);
+        }
+        if (guide === "depth") {
+            const png = PNG.sync.read(readFileSync(file), { skipRescale: true }); // 16-bit grey, widened to RGBA
+            const metres = Float32Array.from({ length: width * height }, (_, i) => (png.data as unknown as Uint16Array)[i * 4] / 100);
+            return depthGuidePlane(metres, width, height, width, height, guides!, p);
+        }
+        const normals = Float32Array.from(readPng(file).data, (v, i) => (i % 4 === 3 ? 0 : (v / 255) * 2 - 1));
+        return normalGuidePlanes(normals, width, height, 4, width, height, p);
+    });
 }
 
 /** The PyTorch output tensor, NCHW float32 little-endian. */

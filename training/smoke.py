@@ -4,7 +4,7 @@ CI smoke test of the recipe (run by test/unit/trainingRecipe.test.ts): synthetic
 iterations with every loss term (adversarial included), a checkpoint and a resume, evaluation and ONNX export, all in
 a temporary folder. Prints one JSON line with what it produced.
 
-    /usr/bin/python3 training/smoke.py --out /tmp/smoke [--depth]   # --depth: a depth-guided generator
+    /usr/bin/python3 training/smoke.py --out /tmp/smoke [--depth] [--normal]   # a generator guided by depth, normals
 """
 from __future__ import annotations
 
@@ -52,24 +52,36 @@ def synthetic_depth(width: int = 64, height: int = 48) -> np.ndarray:
     return np.round(metres * 100).astype(np.uint16)
 
 
+def synthetic_normals(width: int = 64, height: int = 48) -> np.ndarray:
+    """View-space normals as recorded (n * 0.5 + 0.5 in bytes): nothing drawn above the horizon, the ground facing up."""
+    y = np.mgrid[0:height, 0:width][0]
+    up = np.array([0.0, 0.94, -0.34])  # the ground seen from a camera looking slightly down
+    normals = np.where((y < height * 0.45)[..., None], 0.0, up)
+    return np.round((normals * 0.5 + 0.5) * 255).astype(np.uint8)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--depth", action="store_true", help="train a depth-guided generator (a depth map per frame)")
+    parser.add_argument("--normal", action="store_true", help="train a normal-guided generator (a normal map per frame)")
     args = parser.parse_args()
     out = Path(args.out).resolve()
     for i in range(10):
         save_rgb(out / "frames" / f"frame_{i:04d}.png", synthetic_frame(i))
-        if args.depth:
-            (out / "frames" / "depth").mkdir(parents=True, exist_ok=True)
-            Image.fromarray(synthetic_depth()).save(out / "frames" / "depth" / f"frame_{i:04d}.png")
-    guides = {"guides": ["depth"], "depth_range": [1.0, 20.0]} if args.depth else {}
+        for guide, make in (("depth", synthetic_depth), ("normal", synthetic_normals)):
+            if getattr(args, guide):
+                (out / "frames" / guide).mkdir(parents=True, exist_ok=True)
+                Image.fromarray(make()).save(out / "frames" / guide / f"frame_{i:04d}.png")
+    names = [g for g in ("depth", "normal") if getattr(args, g)]
+    guides = {"guides": names, "depth_range": [1.0, 20.0]} if names else {}
+    channels = 3 + (1 if args.depth else 0) + (3 if args.normal else 0)
     config = RunConfig.from_dict(
         {
             "name": "smoke",
             "description": "CI smoke test",
-            "architecture": {"filters": [8, 16, 16, 16, 16, 8], "resnet_blocks": 1, "norm": "batch", "input_channels": 4 if args.depth else 3},
+            "architecture": {"filters": [8, 16, 16, 16, 16, 8], "resnet_blocks": 1, "norm": "batch", "input_channels": channels},
             "data": {"frames": str(out / "frames"), "targets": str(out / "painted"), "style": "oil",
                      "heldout_every": 5, "heldout_offset": 2, "keyframes": 4, **guides},
             "train": {"iterations": args.iterations // 2, "batch": 4, "patch": 32, "seed": 3, "checkpoint_every": 5,

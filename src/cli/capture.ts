@@ -1,7 +1,7 @@
 /**
  * `babylon-stylize capture <url>`: opens a page in Chromium, records training frames from the scene it exposes with
  * `scene.captureTrainingFrames` (the page imports babylon-stylize, whose side-effect entry adds that method) and
- * writes them to a folder: numbered PNGs, depth/ with --depth, and frames.json.
+ * writes them to a folder: numbered PNGs, depth/ with --depth, normal/ with --normal, and frames.json.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,8 +11,10 @@ import type { TrainingManifest } from "../plugin/training/trainingFiles.js";
 import { launchChromium } from "./chromium.js";
 
 export const CaptureUsage = `usage: babylon-stylize capture <url> [--out frames] [--count 100] [--every 1] [--size <height>|<width>x<height>]
-      [--depth] [--scene <expression>] [--each <expression>] [--viewport 640x360] [--overwrite]
+      [--depth] [--normal] [--scene <expression>] [--each <expression>] [--viewport 640x360] [--overwrite]
       [--software-gpu] [--chromium <path>] [--timeout <seconds>]
+  --depth, --normal  also record each frame's view distances (depth/) and view-space normals (normal/), for a
+           guided generator
   --scene  a JavaScript expression that gives the page's scene once it is ready (default: scene, i.e. window.scene)
   --each   a JavaScript expression run before each frame, with i the frame's index (e.g. "game.teleport(i)");
            a promise it returns is awaited
@@ -29,6 +31,7 @@ export interface CaptureCommand {
     every: number;
     size?: number | { width: number; height: number };
     depth: boolean;
+    normal?: boolean;
     scene: string;
     each?: string;
     viewport: { width: number; height: number };
@@ -66,6 +69,7 @@ export function parseCaptureArgs(args: string[]): CaptureCommand {
                 every: { type: "string", default: "1" },
                 size: { type: "string" },
                 depth: { type: "boolean", default: false },
+                normal: { type: "boolean", default: false },
                 scene: { type: "string", default: "scene" },
                 each: { type: "string" },
                 viewport: { type: "string", default: "640x360" },
@@ -93,6 +97,7 @@ export function parseCaptureArgs(args: string[]): CaptureCommand {
         every: whole(values.every, "--every", 1),
         size: values.size === undefined ? undefined : values.size.includes("x") ? size(values.size, "--size") : whole(values.size, "--size", 8),
         depth: values.depth,
+        normal: values.normal,
         scene: values.scene,
         each: values.each,
         viewport: size(values.viewport, "--viewport"),
@@ -103,12 +108,15 @@ export function parseCaptureArgs(args: string[]): CaptureCommand {
     };
 }
 
+/** The folders of the guide maps, as captureTrainingFrames names its guides. */
+const GuideFolders = ["depth", "normal"] as const;
+
 /** Empties `out` of an earlier recording (with `overwrite`), or refuses to mix two. */
 function prepareFolder(out: string, overwrite: boolean): void {
-    fs.mkdirSync(path.join(out, "depth"), { recursive: true });
+    GuideFolders.forEach((g) => fs.mkdirSync(path.join(out, g), { recursive: true }));
     const earlier = [
         ...fs.readdirSync(out).filter((f) => f.endsWith(".png") || f === "frames.json"),
-        ...fs.readdirSync(path.join(out, "depth")).map((f) => path.join("depth", f)),
+        ...GuideFolders.flatMap((g) => fs.readdirSync(path.join(out, g)).map((f) => path.join(g, f))),
     ];
     if (earlier.length && !overwrite) {
         throw new CaptureUsageError(`${out}/ already holds a recording (${earlier[0]}, …); choose an empty folder or pass --overwrite`);
@@ -136,7 +144,11 @@ const PageRecorder = `async ({ sceneExpression, each, options, save }) => {
     const set = await scene.captureTrainingFrames({
         ...options,
         prepare,
-        onFrame: (frame) => window[save](frame.file, base64(frame.png), frame.depthPng ? base64(frame.depthPng) : null),
+        onFrame: (frame) =>
+            window[save](frame.file, base64(frame.png), {
+                depth: frame.depthPng ? base64(frame.depthPng) : undefined,
+                normal: frame.normalPng ? base64(frame.normalPng) : undefined,
+            }),
     });
     return set.manifest;
 }`;
@@ -184,16 +196,19 @@ export async function recordFromPage(
     const started = Date.now();
     let saved = 0;
     const save = `__babylonStylizeSave${Math.floor(Math.random() * 1e9)}`;
-    await page.exposeFunction(save, (file: string, png: string, depth: string | null) => {
+    await page.exposeFunction(save, (file: string, png: string, maps: Partial<Record<(typeof GuideFolders)[number], string>>) => {
         fs.writeFileSync(path.join(command.out, file), Buffer.from(png, "base64"));
-        if (depth) {
-            fs.writeFileSync(path.join(command.out, "depth", file), Buffer.from(depth, "base64"));
+        for (const guide of GuideFolders) {
+            if (maps[guide]) {
+                fs.writeFileSync(path.join(command.out, guide, file), Buffer.from(maps[guide], "base64"));
+            }
         }
         if (++saved % 20 === 0 || saved === command.count) {
             log(`${saved}/${command.count} frames (${((Date.now() - started) / saved).toFixed(0)} ms each)`);
         }
     });
-    const options = { count: command.count, every: command.every, size: command.size, guides: command.depth ? ["depth"] : [] };
+    const guides = GuideFolders.filter((g) => (g === "depth" ? command.depth : command.normal));
+    const options = { count: command.count, every: command.every, size: command.size, guides };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`recording took longer than ${command.timeoutMs / 1000} s (--timeout)`)), command.timeoutMs);
@@ -206,9 +221,7 @@ export async function recordFromPage(
                 throw new Error(error.message.replace(/^page\.evaluate: (\w*Error: )?/, "").split("\n    at ")[0]);
             });
         const manifest = (await Promise.race([recording, timeout])) as TrainingManifest;
-        if (!command.depth) {
-            fs.rmSync(path.join(command.out, "depth"), { recursive: true, force: true });
-        }
+        GuideFolders.filter((g) => !guides.includes(g)).forEach((g) => fs.rmSync(path.join(command.out, g), { recursive: true, force: true }));
         fs.writeFileSync(path.join(command.out, "frames.json"), JSON.stringify(manifest, null, 1));
         return manifest;
     } finally {

@@ -14,6 +14,8 @@ export const ShippedModels: readonly ModelEntry[] = [
     { label: "oil paint", url: "models/oil-tiny.onnx", reference: "models/reference/oil-tiny.json" },
     { label: "oil paint (few-shot)", url: "models/oil-tiny-fewshot.onnx", reference: "models/reference/oil-tiny-fewshot.json" },
     { label: "stained glass", url: "models/glass-tiny.onnx", reference: "models/reference/glass-tiny.json" },
+    // Its reference pair was stylized with the village's depth; the panel's still-image diagnosis feeds a flat guide.
+    { label: "oil paint (depth-guided)", url: "models/oil-tiny-depth.onnx" },
     { label: "oil paint (int8, for CPU providers)", url: "models/oil-tiny.int8.onnx", reference: "models/reference/oil-tiny.json" },
     { label: "ink wash", url: "models/ink-wash.onnx" },
 ];

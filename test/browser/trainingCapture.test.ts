@@ -38,6 +38,7 @@ afterAll(async () => {
 interface Recorded {
     pngs: number[][];
     depths: Array<number[] | null>;
+    normals: Array<number[] | null>;
     manifest: any;
     chainBefore: number;
     chainAfter: number;
@@ -56,6 +57,7 @@ async function record(page: DemoPage["page"], options: Record<string, unknown>):
         return {
             pngs: set.frames.map((f: any) => Array.from(f.png)),
             depths: set.frames.map((f: any) => (f.depthPng ? Array.from(f.depthPng) : null)),
+            normals: set.frames.map((f: any) => (f.normalPng ? Array.from(f.normalPng) : null)),
             manifest: set.manifest,
             chainBefore,
             chainAfter: count(),
@@ -157,7 +159,7 @@ describe.each<EngineKind>(["webgl", "webgpu"])("%s engine", (engine) => {
         });
     });
 
-    test("depth: the recorded view distances, and the guide a depth-guided stylization computes from the same pass", async () => {
+    test("depth and normals: the recorded view distances and normals, and the guide a depth-guided stylization computes from the same pass", async () => {
         const [Width, Height] = [128, 96];
         const demo = await openDemo(session, {
             engine,
@@ -177,8 +179,15 @@ describe.each<EngineKind>(["webgl", "webgpu"])("%s engine", (engine) => {
             });
             await stylizeWith(demo.page, { inputRange: "[0,1]", outputRange: "[0,1]" });
             const { input } = await readTensors(demo.page);
-            const recorded = await record(demo.page, { count: 1, guides: ["depth"] });
-            expect(recorded.manifest.guides).toEqual(["depth"]);
+            const recorded = await record(demo.page, { count: 1, guides: ["depth", "normal"] });
+            expect(recorded.manifest.guides).toEqual(["depth", "normal"]);
+            // Both planes face the camera: view-space normal (0, 0, -1), recorded as n * 0.5 + 0.5 in bytes.
+            const normals = decode(recorded.normals[0]!);
+            expect([normals.width, normals.height, normals.depth]).toEqual([Width, Height, 8]);
+            const off = Array.from({ length: Width * Height }, (_, i) => Array.from(normals.data.subarray(i * 4, i * 4 + 3))).filter(
+                (n) => n[0] !== 128 || n[1] !== 128 || n[2] !== 0
+            );
+            expect(off).toEqual([]);
             const depth = decode(recorded.depths[0]!);
             expect([depth.width, depth.height, depth.depth]).toEqual([Width, Height, 16]);
             const cm = grey(depth);
@@ -222,6 +231,7 @@ describe("babylon-stylize capture", () => {
             "--size",
             "96",
             "--depth",
+            "--normal",
             "--viewport",
             "320x180",
             "--software-gpu"
@@ -229,9 +239,10 @@ describe("babylon-stylize capture", () => {
         expect(run.err).toBe("");
         expect(run.code).toBe(0);
         expect(run.out).toContain(`wrote 4 168x96 frames (webgl) to ${out}/`);
-        expect(fs.readdirSync(out).sort()).toEqual(["00000.png", "00001.png", "00002.png", "00003.png", "depth", "frames.json"]);
+        expect(fs.readdirSync(out).sort()).toEqual(["00000.png", "00001.png", "00002.png", "00003.png", "depth", "frames.json", "normal"]);
+        expect(fs.readdirSync(path.join(out, "normal")).length).toBe(4);
         const manifest = JSON.parse(fs.readFileSync(path.join(out, "frames.json"), "utf8"));
-        expect(manifest).toMatchObject({ engine: "webgl", width: 168, height: 96, every: 3, guides: ["depth"] });
+        expect(manifest).toMatchObject({ engine: "webgl", width: 168, height: 96, every: 3, guides: ["depth", "normal"] });
         const ids = manifest.frames.map((f: any) => f.frameId);
         ids.slice(1).forEach((id: number, i: number) => expect(id - ids[i]).toBeGreaterThanOrEqual(3));
         const frame = PNG.sync.read(fs.readFileSync(path.join(out, "00000.png")));
@@ -248,6 +259,10 @@ describe("babylon-stylize capture", () => {
         const below = depth[(96 - 4) * 168 + 84];
         expect(below).toBeGreaterThan(200);
         expect(below).toBeLessThan(1000);
+        // Normals: the sky is the zero normal (128 each); the ground, seen from above, faces up in view space (y > 0).
+        const normals = PNG.sync.read(fs.readFileSync(path.join(out, "normal", "00000.png")));
+        expect(Array.from(normals.data.subarray(0, 3))).toEqual([128, 128, 128]);
+        expect(normals.data[((96 - 4) * 168 + 84) * 4 + 1]).toBeGreaterThan(160);
 
         // A second recording into the same folder is refused unless --overwrite.
         const again = await cli("capture", url, "--out", out, "--count", "1", "--software-gpu");

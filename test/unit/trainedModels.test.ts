@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { postprocessTensor, preprocessFrame } from "../../src/plugin/contract/cpuReference";
-import { resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
+import { derivePreprocessParams, resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
 import { describeModel, MetadataKeys } from "../../src/plugin/model/modelContract";
-import { ModelsDir, readManifests, readPng, readTensor, tensorPsnr, type ReferenceEntry, type ReferenceManifest } from "../referencePairs";
+import { ModelsDir, readManifests, readPng, readTensor, referenceGuides, tensorPsnr, type ReferenceEntry, type ReferenceManifest } from "../referencePairs";
 
 const manifests = readManifests();
 
@@ -18,10 +18,13 @@ async function runReference(manifest: ReferenceManifest, ref: ReferenceEntry, ov
     const config = resolvePreprocessConfig(model.declared, override);
     const frame = readPng(path.join(ModelsDir, ref.input));
     expect([frame.width, frame.height]).toEqual([ref.width, ref.height]);
-    const input = preprocessFrame(frame, ref.width, ref.height, config);
+    // RGB, then a guided model's guides from the reference maps, taken in as the plugin takes them.
+    const planes = [preprocessFrame(frame, ref.width, ref.height, config), ...referenceGuides(ref, model.guides, derivePreprocessParams(config))];
+    const input = new Float32Array(planes.reduce((n, p) => n + p.length, 0));
+    planes.reduce((at, p) => (input.set(p, at), at + p.length), 0);
     const session = await ort.InferenceSession.create(model.bytes);
     try {
-        const result = await session.run({ [model.inputName]: new ort.Tensor("float32", input, [1, 3, ref.height, ref.width]) });
+        const result = await session.run({ [model.inputName]: new ort.Tensor("float32", input, [1, model.inputChannels, ref.height, ref.width]) });
         const output = result[model.outputName];
         expect(output.dims).toEqual([1, 3, ref.height, ref.width]);
         return { output: output.data as Float32Array, config };

@@ -11,7 +11,7 @@ import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { preprocessFrame } from "../../src/plugin/contract/cpuReference";
 import { derivePreprocessParams, resolvePreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
-import { depthGuidePlane } from "../../src/plugin/contract/guides";
+import { depthGuidePlane, normalGuidePlanes } from "../../src/plugin/contract/guides";
 import { PNG } from "pngjs";
 import { describeModel } from "../../src/plugin/model/modelContract";
 import { readPng, readTensor, tensorPsnr } from "../referencePairs";
@@ -93,17 +93,17 @@ describe("training/smoke.py", () => {
     });
 });
 
-test("a depth-guided generator: the export declares its guide, and onnxruntime-node on the plugin's input (frame + depth guide) reproduces PyTorch", async () => {
+test("a generator guided by depth and normals: the export declares its guides, and onnxruntime-node on the plugin's input (frame + guides) reproduces PyTorch", async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), "recipe-depth-"));
     try {
-        const lines = python(["training/smoke.py", "--out", out, "--iterations", "10", "--depth"], 120_000).trim().split("\n");
+        const lines = python(["training/smoke.py", "--out", out, "--iterations", "10", "--depth", "--normal"], 120_000).trim().split("\n");
         const result = JSON.parse(lines[lines.length - 1]) as {
             model: string;
-            reference: { width: number; height: number; input: string; depth: string; output_tensor: string };
+            reference: { width: number; height: number; input: string; depth: string; normal: string; output_tensor: string };
         };
-        const model = describeModel(new Uint8Array(readFileSync(result.model)), "smoke-depth.onnx");
+        const model = describeModel(new Uint8Array(readFileSync(result.model)), "smoke-guided.onnx");
         expect(model.warnings).toEqual([]);
-        expect([model.guides, model.inputChannels]).toEqual([{ order: ["depth"], depth: { near: 1, far: 20 } }, 4]);
+        expect([model.guides, model.inputChannels]).toEqual([{ order: ["depth", "normal"], depth: { near: 1, far: 20 }, normal: { space: "view" } }, 7]);
         const { width, height } = result.reference;
         const dir = path.dirname(result.model);
         const config = resolvePreprocessConfig(model.declared);
@@ -111,12 +111,17 @@ test("a depth-guided generator: the export declares its guide, and onnxruntime-n
         // The depth PNG beside the reference input: 16-bit centimetres (pngjs reads grey as RGBA).
         const png = PNG.sync.read(readFileSync(path.join(dir, result.reference.depth)), { skipRescale: true });
         const metres = Float32Array.from({ length: width * height }, (_, i) => (png.data as unknown as Uint16Array)[i * 4] / 100);
-        const guide = depthGuidePlane(metres, width, height, width, height, model.guides!, derivePreprocessParams(config));
-        const input = new Float32Array(4 * width * height);
+        const params = derivePreprocessParams(config);
+        const guide = depthGuidePlane(metres, width, height, width, height, model.guides!, params);
+        // The normal PNG: 8-bit RGB, n * 0.5 + 0.5 (pngjs reads it as RGBA).
+        const normalPng = PNG.sync.read(readFileSync(path.join(dir, result.reference.normal)));
+        const normals = Float32Array.from(normalPng.data, (v, i) => (i % 4 === 3 ? 0 : (v / 255) * 2 - 1));
+        const input = new Float32Array(7 * width * height);
         input.set(rgb);
         input.set(guide, 3 * width * height);
+        input.set(normalGuidePlanes(normals, width, height, 4, width, height, params), 4 * width * height);
         const session = await ort.InferenceSession.create(model.bytes);
-        const output = (await session.run({ [model.inputName]: new ort.Tensor("float32", input, [1, 4, height, width]) }))[model.outputName];
+        const output = (await session.run({ [model.inputName]: new ort.Tensor("float32", input, [1, 7, height, width]) }))[model.outputName];
         await session.release();
         expect(tensorPsnr(output.data as Float32Array, readTensor(path.join(dir, result.reference.output_tensor)))).toBeGreaterThanOrEqual(45);
     } finally {

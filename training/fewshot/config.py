@@ -16,6 +16,10 @@ def resolve(path: Union[str, Path]) -> Path:
     return p if p.is_absolute() else RepoRoot / p
 
 
+# Channels each guide adds after RGB (src/plugin/contract/guides.ts).
+GUIDE_CHANNELS = {"depth": 1, "normal": 3}
+
+
 @dataclasses.dataclass
 class DataConfig:
     frames: str = "training/data/frames"
@@ -25,7 +29,8 @@ class DataConfig:
     heldout_every: int = 5
     heldout_offset: int = 2
     keyframes: Union[int, str, List[str]] = 8
-    # G-buffer guides fed after RGB: [] or ["depth"] (view distances from `capture-frames --depth`, in <frames>/depth/).
+    # G-buffer guides fed after RGB, in channel order: any of "depth" (view distances from `capture-frames --depth`, in
+    # <frames>/depth/, one channel) and "normal" (view-space normals from `--normal`, in <frames>/normal/, three).
     guides: List[str] = dataclasses.field(default_factory=list)
     # The view distances (scene units) the depth guide spans 0..1 over, as the plugin normalizes it (stylize.depth_range).
     depth_range: List[float] = dataclasses.field(default_factory=lambda: [0.5, 60.0])
@@ -94,10 +99,11 @@ class RunConfig:
             export=build(ExportConfig, raw.get("export", {})),
         )
         guides, near_far = config.data.guides, config.data.depth_range
-        if any(g != "depth" for g in guides) or len(guides) > 1:
-            raise ValueError(f"data.guides is {guides}; the plugin feeds one guide: [] or [\"depth\"]")
-        if config.architecture.input_channels != 3 + len(guides):
-            raise ValueError(f"architecture.input_channels is {config.architecture.input_channels}; RGB + {len(guides)} guide(s) needs {3 + len(guides)}")
+        if any(g not in GUIDE_CHANNELS for g in guides) or len(set(guides)) != len(guides):
+            raise ValueError(f"data.guides is {guides}; the plugin feeds \"depth\" and \"normal\", each at most once")
+        channels = 3 + sum(GUIDE_CHANNELS[g] for g in guides)
+        if config.architecture.input_channels != channels:
+            raise ValueError(f"architecture.input_channels is {config.architecture.input_channels}; RGB + guides {guides} needs {channels}")
         if len(near_far) != 2 or not 0 <= near_far[0] < near_far[1]:
             raise ValueError(f"data.depth_range is {near_far}; expected [near, far] with 0 <= near < far")
         return config

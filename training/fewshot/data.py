@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import List, Sequence, Tuple, Union
+from typing import Dict, List, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -62,15 +62,43 @@ def depth_guide(distance: np.ndarray, near: float, far: float) -> np.ndarray:
     return guide.astype(np.float32)
 
 
+def normal_guide(normal_rgb: np.ndarray) -> np.ndarray:
+    """
+    A normal map as recorded (H x W x 3 bytes, each view-space component n * 0.5 + 0.5 over 0..255, 128 where nothing
+    was drawn) -> the normal guide, 3 x H x W in 0..1 as the plugin computes it (src/plugin/contract/guides.ts).
+    """
+    return (np.asarray(normal_rgb, dtype=np.float32).transpose(2, 0, 1) / 255.0).astype(np.float32)
+
+
+def load_normal_guide(frames_dir: Union[str, Path], name: str) -> np.ndarray:
+    """The normal guide of frame `name` from <frames>/normal/<name> (3 x H x W in 0..1)."""
+    path = Path(frames_dir) / "normal" / name
+    if not path.exists():
+        raise FileNotFoundError(f"no normal map {path}; capture the frames with `npm run capture-frames -- --normal ...`")
+    with Image.open(path) as im:
+        return normal_guide(np.asarray(im.convert("RGB")))
+
+
+def guide_tensor(planes: Dict[str, np.ndarray], guides: Sequence[str]) -> torch.Tensor:
+    """Guide planes in 0..1 (depth: H x W, normal: 3 x H x W) -> 1 x C x H x W in [-1,1], in the order of `guides`."""
+    stacked = [planes[g][None] if planes[g].ndim == 2 else planes[g] for g in guides]
+    return torch.from_numpy(np.concatenate(stacked, axis=0))[None] * 2.0 - 1.0
+
+
 def input_tensor(frames_dir: Union[str, Path], name: str, guides: Sequence[str] = (), depth_range: Sequence[float] = (0.5, 60.0)) -> torch.Tensor:
     """Frame `name` as the network's input: 1 x (3 + guides) x H x W in [-1,1] (a guide's 0..1 taken in like RGB)."""
     rgb = to_tensor(load_rgb(Path(frames_dir) / name))
     if not guides:
         return rgb
-    depth = torch.from_numpy(load_depth_guide(frames_dir, name, depth_range[0], depth_range[1]))[None, None] * 2.0 - 1.0
-    if depth.shape[2:] != rgb.shape[2:]:
-        raise ValueError(f"depth map of {name} is {tuple(depth.shape[2:])}, the frame {tuple(rgb.shape[2:])}: capture them together")
-    return torch.cat([rgb, depth], dim=1)
+    planes = {}
+    if "depth" in guides:
+        planes["depth"] = load_depth_guide(frames_dir, name, depth_range[0], depth_range[1])
+    if "normal" in guides:
+        planes["normal"] = load_normal_guide(frames_dir, name)
+    guide = guide_tensor(planes, guides)
+    if guide.shape[2:] != rgb.shape[2:]:
+        raise ValueError(f"guide maps of {name} are {tuple(guide.shape[2:])}, the frame {tuple(rgb.shape[2:])}: capture them together")
+    return torch.cat([rgb, guide], dim=1)
 
 
 def list_frames(folder: Union[str, Path]) -> List[Path]:

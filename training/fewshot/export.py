@@ -19,7 +19,7 @@ import torch
 from PIL import Image
 
 from .config import RunConfig, resolve
-from .data import depth_guide, from_tensor, input_tensor, list_frames, load_rgb, save_rgb, to_bytes, to_tensor
+from .data import depth_guide, from_tensor, guide_tensor, input_tensor, list_frames, load_rgb, normal_guide, save_rgb, to_bytes, to_tensor
 from .metrics import psnr, ssim, temporal_figures
 from .model import Generator, count_macs, parameter_count
 from .train import load_generator, target_for
@@ -58,10 +58,16 @@ def contract_metadata(config: RunConfig, state: dict) -> Dict[str, str]:
 
 def guide_metadata(config: RunConfig) -> Dict[str, str]:
     """The guides the plugin must feed (src/plugin/contract/guides.ts), none for an RGB model."""
-    if not config.data.guides:
+    guides = config.data.guides
+    if not guides:
         return {}
-    near, far = config.data.depth_range
-    return {"stylize.guides": ",".join(config.data.guides), "stylize.depth_range": f"{near:g},{far:g}"}
+    metadata = {"stylize.guides": ",".join(guides)}
+    if "depth" in guides:
+        near, far = config.data.depth_range
+        metadata["stylize.depth_range"] = f"{near:g},{far:g}"
+    if "normal" in guides:
+        metadata["stylize.normal_space"] = "view"
+    return metadata
 
 
 def export_onnx(generator: Generator, path: Path, opset: int, metadata: Dict[str, str], description: str) -> None:
@@ -156,14 +162,21 @@ def export(config: RunConfig, run_dir: Path, out_dir: Path = None) -> Dict:
         resized.save(input_png, optimize=True)
         # The reference output is computed from the stored 8-bit PNG, exactly what a consumer decodes.
         inputs = to_tensor(load_rgb(input_png))
+        guide_files = {}
         if config.data.guides:
-            # The depth map beside it, resized without filtering (distances are never blended), 16-bit centimetres.
-            with Image.open(frames_dir / "depth" / ref_name) as depth_png:
-                depth = depth_png if depth_png.size == (width, height) else depth_png.resize((width, height), Image.NEAREST)
-                depth.save(ref_dir / f"{stem}.depth.png")
-                distance = np.asarray(depth, dtype=np.float64) / 100.0
-            guide = torch.from_numpy(depth_guide(distance, *config.data.depth_range))[None, None] * 2.0 - 1.0
-            inputs = torch.cat([inputs, guide], dim=1)
+            # The guide maps beside it, resized without filtering (depths and normals are never blended), as recorded.
+            planes = {}
+            for guide in config.data.guides:
+                with Image.open(frames_dir / guide / ref_name) as png:
+                    resized_map = png if png.size == (width, height) else png.resize((width, height), Image.NEAREST)
+                    resized_map.save(ref_dir / f"{stem}.{guide}.png")
+                    values = np.asarray(resized_map if guide == "depth" else resized_map.convert("RGB"))
+                guide_files[guide] = f"reference/{stem}.{guide}.png"
+                if guide == "depth":
+                    planes[guide] = depth_guide(values.astype(np.float64) / 100.0, *config.data.depth_range)
+                else:
+                    planes[guide] = normal_guide(values)
+            inputs = torch.cat([inputs, guide_tensor(planes, config.data.guides)], dim=1)
         out = run_generator(generator, inputs)
         data = out.numpy().astype("<f4")
         (ref_dir / f"{stem}.output.f32").write_bytes(data.tobytes())
@@ -179,7 +192,7 @@ def export(config: RunConfig, run_dir: Path, out_dir: Path = None) -> Dict:
                 "output_tensor_layout": "float32 little-endian, NCHW [1, 3, H, W], values in [-1,1]",
                 "output_min": float(data.min()),
                 "output_max": float(data.max()),
-                **({"depth": f"reference/{stem}.depth.png"} if config.data.guides else {}),
+                **guide_files,
             }
         )
     info = {

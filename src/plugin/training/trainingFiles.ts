@@ -1,6 +1,6 @@
 /**
- * Recorded training frames as files: 8-bit RGB PNGs, 16-bit view distances in `depth/`, 16-bit view-space normals in
- * `normal/`, and `frames.json`, the layout
+ * Recorded training frames as files: 8-bit RGB PNGs, 16-bit view distances in `depth/`, view-space normals in
+ * `normal/` (8-bit RGB, as normal maps are kept), and `frames.json`, the layout
  * the training recipe reads (training/README.md). In a browser they download as one zip; in Node they are written out
  * by the caller (`babylon-stylize capture` does). The codecs are imported when first used, so a game that never
  * records frames does not load them.
@@ -27,8 +27,8 @@ export interface TrainingFrame {
     /** View distance per pixel as 16-bit grey in centimetres, 0 where nothing was drawn; with `guides: ["depth"]`. */
     depthPng?: Uint8Array;
     /**
-     * View-space unit normal per pixel as 16-bit RGB, each component n * 0.5 + 0.5 over 0..65535 (32768 where nothing
-     * was drawn), the normal guide's values; with `guides: ["normal"]`.
+     * View-space unit normal per pixel as 8-bit RGB, each component n * 0.5 + 0.5 over 0..255 (128 where nothing was
+     * drawn), the normal guide's values; with `guides: ["normal"]`.
      */
     normalPng?: Uint8Array;
     width: number;
@@ -98,13 +98,13 @@ export async function encodeGuidePngs(tensor: Float32Array, width: number, heigh
             pngs.depthPng = encode({ width, height, data: centimetres, channels: 1, depth: 16 });
             channel += 1;
         } else {
-            const rgb = new Uint16Array(plane * 3);
+            const rgb = new Uint8Array(plane * 3);
             for (let i = 0; i < plane; i++) {
                 for (let k = 0; k < 3; k++) {
-                    rgb[i * 3 + k] = Math.round(Math.min(1, Math.max(0, tensor[at + k * plane + i])) * 65535);
+                    rgb[i * 3 + k] = Math.round(Math.min(1, Math.max(0, tensor[at + k * plane + i])) * 255);
                 }
             }
-            pngs.normalPng = encode({ width, height, data: rgb, channels: 3, depth: 16 });
+            pngs.normalPng = encode({ width, height, data: rgb, channels: 3, depth: 8 });
             channel += 3;
         }
     }

@@ -88,21 +88,21 @@ describe("recording files", () => {
         [0, 1, 2].forEach((k) => (tensor[(3 + k) * plane + i] = normal(i, k)));
         tensor[6 * plane + i] = centimetres[i] === 0 ? 1 : centimetres[i] / 100 / DepthLimit;
     }
-    /** pngjs widens 16-bit PNGs to RGBA; its reader keeps 16 bits with skipRescale. */
-    const read16 = (png: Uint8Array | undefined, k: number) => {
+    /** Component k of each pixel: pngjs widens PNGs to RGBA; its reader keeps 16 bits with skipRescale. */
+    const component = (png: Uint8Array | undefined, k: number, depth: 8 | 16) => {
         const image = PNG.sync.read(Buffer.from(png!), { skipRescale: true });
-        expect(image.depth).toBe(16);
+        expect(image.depth).toBe(depth);
         return Array.from({ length: plane }, (_, i) => (image.data as unknown as Uint16Array)[i * 4 + k]);
     };
 
-    test("frames are RGB PNGs; depth maps 16-bit grey centimetres, normals 16-bit RGB, each from its planes in the tensor", async () => {
+    test("frames are RGB PNGs; depth maps 16-bit grey centimetres, normals 8-bit RGB, each from its planes in the tensor", async () => {
         const rgb = PNG.sync.read(Buffer.from(await encodeRgbPng(rgba, W, H)));
         expect([rgb.width, rgb.height]).toEqual([W, H]);
         expect(Array.from(rgb.data)).toEqual(Array.from(rgba));
         const pngs = await encodeGuidePngs(tensor, W, H, ["normal", "depth"]);
-        expect(read16(pngs.depthPng, 0)).toEqual(Array.from(centimetres));
-        [0, 1, 2].forEach((k) => expect(read16(pngs.normalPng, k)).toEqual(Array.from({ length: plane }, (_, i) => Math.round(Math.fround(normal(i, k)) * 65535))));
-        expect(read16(pngs.normalPng, 0)[1]).toBe(32768); // nothing drawn: the zero normal
+        expect(component(pngs.depthPng, 0, 16)).toEqual(Array.from(centimetres));
+        [0, 1, 2].forEach((k) => expect(component(pngs.normalPng, k, 8)).toEqual(Array.from({ length: plane }, (_, i) => Math.round(Math.fround(normal(i, k)) * 255))));
+        expect(component(pngs.normalPng, 0, 8)[1]).toBe(128); // nothing drawn: the zero normal
         const depthOnly = await encodeGuidePngs(tensor.subarray(0, 4 * plane).map((v, i) => (i < 3 * plane ? v : tensor[6 * plane + i - 3 * plane])), W, H, ["depth"]);
         expect(depthOnly.normalPng).toBeUndefined();
         expect(Buffer.from(depthOnly.depthPng!).equals(Buffer.from(pngs.depthPng!))).toBe(true);
