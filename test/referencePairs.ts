@@ -34,6 +34,8 @@ export interface ReferenceManifest {
     architecture: { filters: number[]; resnet_blocks: number; norm: string; family?: string };
     metadata: Record<string, string>;
     references: ReferenceEntry[];
+    /** The fp16 twin (`recipe.py half`), beside the model. */
+    fp16_twin?: { file: string; bytes: number };
 }
 
 /** Every manifest in `dir/reference/`, sorted by model name. */

@@ -159,6 +159,24 @@ def cmd_quantize(args) -> None:
                       "simulated_psnr_db": round(float(np.mean(psnrs)), 2), "checked_frames": len(check)}, indent=2))
 
 
+def cmd_half(args) -> None:
+    """models/<name>.onnx -> models/<name>.fp16.onnx, named in the fp32 model's metadata and its reference manifest."""
+    from fewshot.half import TWIN_KEY, write_twin
+
+    config = _config(args)
+    out_dir = resolve(args.out) if args.out else resolve(config.export.out_dir)
+    source = out_dir / f"{config.name}.onnx"
+    twin = write_twin(source)
+    manifest_path = out_dir / "reference" / f"{config.name}.json"
+    if manifest_path.exists():  # the fp32 model's bytes and metadata changed with the twin's name
+        manifest = json.loads(manifest_path.read_text())
+        manifest["bytes"] = source.stat().st_size
+        manifest["metadata"][TWIN_KEY] = twin.name
+        manifest["fp16_twin"] = {"file": twin.name, "bytes": twin.stat().st_size}
+        manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    print(json.dumps({"file": str(twin), "bytes": twin.stat().st_size, "fp32_bytes": source.stat().st_size}, indent=2))
+
+
 def cmd_pick_keyframes(args) -> None:
     from fewshot.keyframes import pick
 
@@ -221,6 +239,10 @@ def main(argv=None) -> None:
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=cmd_export_untrained)
+    p = sub.add_parser("half", help="fp16 twin of an exported model (models/<name>.fp16.onnx), used on GPUs with shader-f16")
+    p.add_argument("config")
+    p.add_argument("--out", help="models folder (default: the config's export.out_dir)")
+    p.set_defaults(func=cmd_half)
     p = sub.add_parser("quantize", help="int8 QDQ twin of an exported model (models/<name>.int8.onnx)")
     p.add_argument("config")
     p.add_argument("--frames", default="assets/keyframes/village/frames", help="calibration frames (PNG)")

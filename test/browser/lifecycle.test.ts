@@ -280,6 +280,40 @@ describe("auto: an ordered list of providers with fallback", () => {
         await page.close();
     });
 
+    test("an adapter with shader-f16: the WebGPU EP is offered the model's fp16 twin; when it cannot start, float32 runs and stats say why", async () => {
+        const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
+        // Hardware-looking, with shader-f16, but no device for onnxruntime: the twin is fetched, then nothing starts on it.
+        await page.addInitScript(() => {
+            const fake = { info: { vendor: "acme", architecture: "gpu", device: "x1", description: "Acme X1" }, features: new Set(["shader-f16"]), limits: {} };
+            Object.defineProperty(Navigator.prototype, "gpu", {
+                get: () => ({ requestAdapter: async () => fake, getPreferredCanvasFormat: () => "bgra8unorm" }),
+                configurable: true,
+            });
+        });
+        const fetched: string[] = [];
+        page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+        const warnings: string[] = [];
+        page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+        await page.goto(`${session.baseUrl}/?engine=webgl&scene=test&size=64x64&hud=0&stylize=0`);
+        await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 120_000 });
+        const stats = await page.evaluate(async () => {
+            const { scene } = (window as any).demo;
+            const st = await scene.enableStylization("models/oil-tiny.onnx", { executionProvider: "auto", targetHeight: 32 });
+            const result = { provider: st.stats.executionProvider, precision: st.stats.precision, skipped: st.stats.skippedProviders, model: st.model.name };
+            scene.disableStylization();
+            return result;
+        });
+        expect(fetched).toEqual(expect.arrayContaining(["/models/oil-tiny.onnx", "/models/oil-tiny.fp16.onnx"]));
+        expect(warnings.some((w) => /model oil-tiny\.onnx: its fp16 twin .*oil-tiny\.fp16\.onnx failed to start .*; running float32/.test(w))).toBe(true);
+        expect(stats).toMatchObject({
+            provider: "wasm",
+            model: "oil-tiny.onnx",
+            precision: { precision: "fp32", reason: expect.stringMatching(/the wasm provider runs float32/) },
+        });
+        expect(stats.skipped).toEqual(expect.arrayContaining([{ provider: "webgpu", reason: expect.stringMatching(/^failed to start: /) }]));
+        await page.close();
+    });
+
     /**
      * A page whose real (software) adapter reports itself as hardware, so auto puts the WebGPU EP first on a WebGL2
      * engine, and whose compute passes throw once `__refuseDispatch` is set (after the session started): the WebGPU EP

@@ -13,8 +13,8 @@ import { ModelsDir, readManifests, readPng, readTensor, referenceGuides, tensorP
 
 const manifests = readManifests();
 
-async function runReference(manifest: ReferenceManifest, ref: ReferenceEntry, override: Partial<PreprocessConfig> = {}) {
-    const model = describeModel(new Uint8Array(readFileSync(path.join(ModelsDir, manifest.file))), manifest.file);
+async function runReference(manifest: ReferenceManifest, ref: ReferenceEntry, override: Partial<PreprocessConfig> = {}, file = manifest.file) {
+    const model = describeModel(new Uint8Array(readFileSync(path.join(ModelsDir, file))), file);
     const config = resolvePreprocessConfig(model.declared, override);
     const frame = readPng(path.join(ModelsDir, ref.input));
     expect([frame.width, frame.height]).toEqual([ref.width, ref.height]);
@@ -79,6 +79,42 @@ describe.each(manifests.map((m) => [m.name, m] as const))("%s", (_name, manifest
             if (rangeBlind) {
                 expect(tensorPsnr((await runReference(manifest, ref, { inputRange: "[0,1]" })).output, expected)).toBeGreaterThanOrEqual(45);
             }
+        }
+    );
+});
+
+/**
+ * fp16 twins (`recipe.py half`): float16 weights and activations between a float32 input and output cast, for GPUs with
+ * shader-f16. onnxruntime-node runs them (its CPU provider computes float16 nodes through float32 casts, so this
+ * checks the exported graph and its float16 weights, not a GPU's float16 arithmetic). Gate: 40 dB against the fp32
+ * PyTorch reference (the bar for GPU parity); measured 80-89 dB here.
+ */
+describe.each(manifests.filter((m) => m.fp16_twin).map((m) => [m.name, m] as const))("%s fp16 twin", (_name, manifest) => {
+    const twin = manifest.fp16_twin!;
+    test("keeps the fp32 model's interface and contract, declares its precision, and is named by the fp32 model", () => {
+        const bytes = new Uint8Array(readFileSync(path.join(ModelsDir, twin.file)));
+        expect(bytes.byteLength).toBe(twin.bytes);
+        expect(bytes.byteLength).toBeLessThan(0.55 * manifest.bytes);
+        const [fp32, fp16] = [describeModel(new Uint8Array(readFileSync(path.join(ModelsDir, manifest.file))), manifest.file), describeModel(bytes, twin.file)];
+        expect(fp32.info.metadata["stylize.fp16_twin"]).toBe(twin.file);
+        expect(fp16.info.metadata["stylize.precision"]).toBe("fp16");
+        expect(fp16.info.metadata["stylize.fp16_twin"]).toBeUndefined();
+        expect([fp16.inputName, fp16.outputName, fp16.inputChannels, fp16.guides, fp16.declared]).toEqual([
+            fp32.inputName,
+            fp32.outputName,
+            fp32.inputChannels,
+            fp32.guides,
+            fp32.declared,
+        ]);
+    });
+    test.each(manifest.references.map((r) => [`${r.width}x${r.height}`, r] as const))(
+        "reproduces the PyTorch reference at %s within 40 dB",
+        async (_size, ref) => {
+            const expected = readTensor(path.join(ModelsDir, ref.output_tensor));
+            const { output } = await runReference(manifest, ref, {}, twin.file);
+            const psnr = tensorPsnr(output, expected);
+            expect(psnr).toBeGreaterThanOrEqual(40);
+            console.log(`${twin.file} ${ref.width}x${ref.height}: ${psnr.toFixed(1)} dB against the fp32 reference`);
         }
     );
 });

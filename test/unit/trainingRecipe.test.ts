@@ -129,6 +129,22 @@ test("a generator guided by depth and normals: the export declares its guides, a
     }
 }, 150_000);
 
+test("recipe.py half rebuilds the shipped fp16 twin byte for byte and leaves the fp32 model as shipped", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "recipe-half-"));
+    try {
+        mkdirSync(path.join(dir, "reference"));
+        copyFileSync(path.join(Root, "models", "oil-tiny.onnx"), path.join(dir, "oil-tiny.onnx"));
+        copyFileSync(path.join(Root, "models", "reference", "oil-tiny.json"), path.join(dir, "reference", "oil-tiny.json"));
+        const printed = JSON.parse(python(["training/recipe.py", "half", "training/configs/oil-tiny.json", "--out", dir]));
+        expect(printed.file).toBe(path.join(dir, "oil-tiny.fp16.onnx"));
+        for (const file of ["oil-tiny.fp16.onnx", "oil-tiny.onnx", path.join("reference", "oil-tiny.json")]) {
+            expect(readFileSync(path.join(dir, file)).equals(readFileSync(path.join(Root, "models", file)))).toBe(true);
+        }
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});
+
 test("the keyframe pairs in assets/keyframes train as shipped: every frame has its painted target, none is painted by the recipe", () => {
     const dir = path.join(Root, "assets", "keyframes", "village");
     const frames = readdirSync(path.join(dir, "frames")).filter((f) => f.endsWith(".png"));

@@ -99,6 +99,12 @@ async function release(ort: OrtModule, session: Ort.InferenceSession): Promise<v
 /** How many fixed-size sessions the WebGL EP keeps, most recent first, so sizes switched back and forth are reused. */
 const FixedSizeSessions = 4;
 
+/** The precision a session runs at, and why (see halfPrecision.ts). */
+export interface SessionPrecision {
+    precision: "fp32" | "fp16";
+    reason: string;
+}
+
 export class StylizationSession {
     private _inputGpu: Ort.Tensor | undefined;
     private _outputGpu: Ort.Tensor | undefined;
@@ -108,6 +114,8 @@ export class StylizationSession {
      */
     private _capture: { key: string; session: Promise<Ort.InferenceSession> } | false | undefined;
     private _replaying = false;
+    /** The precision the network runs at, and why (set by openSession: an fp16 twin where the GPU can). */
+    public precision: SessionPrecision = { precision: "fp32", reason: "" };
     /** Sessions of copies of the model fixed to one size ("HxW"), for providers that need fixed shapes; newest last. */
     private readonly _fixed = new Map<string, Ort.InferenceSession>();
 

@@ -10,6 +10,7 @@ import { describeModel, type ModelDescription } from "../model/modelContract.js"
 import { planExecutionProviders, type ExecutionProvider, type ExecutionProviderOption, type ProviderPlan, type SkippedProvider } from "./executionProvider.js";
 import { StylizationSession } from "./inferenceSession.js";
 import { ExecutionProviderError } from "../errors.js";
+import { createPreferringFp16 } from "./halfPrecision.js";
 
 export interface OpenSessionOptions extends ModelDownloadOptions {
     provider: ExecutionProviderOption;
@@ -48,7 +49,9 @@ export async function openSession(engine: AbstractEngine, source: ModelSource, o
     for (const [index, provider] of candidates.entries()) {
         const device = engine.isWebGPU && provider === "webgpu" ? (engine as WebGPUEngine)._device : undefined;
         try {
-            return { session: await StylizationSession.CreateAsync(model, { provider, device }), skipped, fallbacks: candidates.slice(index + 1) };
+            const load = (url: string) => loadModelBytes(url, { onProgress, maxBytes, stallTimeoutMs, signal: options.signal });
+            const session = await createPreferringFp16(model, source, { provider, device }, load);
+            return { session, skipped, fallbacks: candidates.slice(index + 1) };
         } catch (error) {
             failures.push(error);
             skipped.push({ provider, reason: `failed to start: ${error instanceof Error ? error.message : String(error)}` });

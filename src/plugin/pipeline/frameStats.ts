@@ -1,5 +1,5 @@
 import type { ExecutionProvider, SkippedProvider } from "../infer/executionProvider.js";
-import type { StylizationSession } from "../infer/inferenceSession.js";
+import type { SessionPrecision, StylizationSession } from "../infer/inferenceSession.js";
 import type { InferenceSizing } from "../capture/inferenceSize.js";
 import type { AdaptiveHeightState } from "../capture/adaptiveHeight.js";
 
@@ -47,6 +47,8 @@ export interface StylizationStats {
     zeroCopy: boolean;
     /** True when zero-copy runs replay a graph onnxruntime captured (fewer CPU commands per frame). */
     graphCapture: boolean;
+    /** The precision the network runs at (an fp16 twin on a GPU with shader-f16) and why; undefined before a model. */
+    precision: SessionPrecision | undefined;
     /** The providers `auto` did not run the model on, and why (left out, or failed to start). */
     skippedProviders: SkippedProvider[];
     inferenceWidth: number;
@@ -86,6 +88,7 @@ export function stylizationStats(
         executionProvider: session?.provider,
         zeroCopy: !!session?.gpuIo,
         graphCapture: !!session?.graphCaptured,
+        precision: session ? { ...session.precision } : undefined,
         skippedProviders: skippedProviders.map((s) => ({ ...s })),
         inferenceWidth: size.width,
         inferenceHeight: size.height,
