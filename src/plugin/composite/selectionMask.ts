@@ -162,8 +162,8 @@ export class SelectionMask {
     private _run(): void {
         const [geometry, passes] = [this._geometry, this._passes];
         const depth = geometry?.depth;
-        if (!geometry || !passes || !depth || !geometry.fitsRenderSize() || !passes.rows.isReady() || !passes.mask.isReady()) {
-            return; // off, a canvas resize (this frame's depth is stale) or the shaders are compiling
+        if (!geometry || !passes || !depth || !geometry.fitsRenderSize() || !geometry.settled || !passes.rows.isReady() || !passes.mask.isReady()) {
+            return; // off, a canvas resize (this frame's depth is stale), meshes missing from the pass, or shaders compiling
         }
         let excluded: InternalTexture | undefined;
         if (this._exclude !== null) {

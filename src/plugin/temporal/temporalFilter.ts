@@ -117,8 +117,8 @@ export class TemporalFilter {
     private _record(frameId: number): void {
         const [kit, geometry] = [this._kit, this._geometry];
         const source = geometry?.depth;
-        if (!kit || !geometry || !source || !kit.copy.isReady()) {
-            return; // off, or the copy shader is still compiling
+        if (!kit || !geometry || !source || !kit.copy.isReady() || !geometry.settled) {
+            return; // off, the copy shader is still compiling, or the pass has not drawn every mesh yet
         }
         if (!geometry.fitsRenderSize()) {
             return; // the canvas changed: this frame's depth is stale, the next one is right
