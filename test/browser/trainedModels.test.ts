@@ -131,36 +131,37 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep, m
     });
 });
 
+/**
+ * Stylizes the default model's reference input with `file` (a twin of it) on WebGL2 + wasm: the tensors, and the PSNR
+ * of the output against the fp32 PyTorch reference.
+ */
+async function runTwin(file: string): Promise<{ input: Float32Array; output: Float32Array; db: number }> {
+    const fp32 = cases.find((c) => c.name === DefaultModel)!;
+    const query = { engine: "webgl", ep: "wasm", scene: "test", size: `${Width}x${Height}`, height: `${Height}`, hud: "0", model: `models/${file}` };
+    const demo = await openDemo(session, query);
+    try {
+        expect(await demo.page.evaluate(() => (window as any).demo.error)).toBeUndefined();
+        await showImage(demo, fp32.ref);
+        await stylizeWith(demo.page, {}); // the contract the recipe copied from the fp32 model
+        const { input, output } = await readTensors(demo.page);
+        return { input, output, db: tensorPsnr(output, readTensor(path.join(ModelsDir, fp32.ref.output_tensor))) };
+    } finally {
+        await demo.page.close();
+    }
+}
+
 describe("the int8 twin (models/oil-tiny.int8.onnx, training/recipe.py quantize) on the wasm EP", () => {
     test("stays within 35 dB of the fp32 PyTorch reference, and runs like onnxruntime-node's integer kernels", async () => {
-        const fp32 = cases.find((c) => c.name === DefaultModel)!;
-        const demo = await openDemo(session, {
-            engine: "webgl",
-            ep: "wasm",
-            scene: "test",
-            size: `${Width}x${Height}`,
-            height: `${Height}`,
-            hud: "0",
-            model: "models/oil-tiny.int8.onnx",
-        });
-        try {
-            expect(await demo.page.evaluate(() => (window as any).demo.error)).toBeUndefined();
-            await showImage(demo, fp32.ref);
-            await stylizeWith(demo.page, {}); // the contract the recipe copied from the fp32 model
-            const { input, output } = await readTensors(demo.page);
-            const fp32Db = tensorPsnr(output, readTensor(path.join(ModelsDir, fp32.ref.output_tensor)));
-            const session = await ort.InferenceSession.create(path.join(ModelsDir, "oil-tiny.int8.onnx"));
-            const native = (await session.run({ input: new ort.Tensor("float32", input, [1, 3, Height, Width]) })).output.data as Float32Array;
-            await session.release();
-            const nativeDb = tensorPsnr(output, native);
-            console.log(`webgl/wasm oil-tiny.int8: ${fp32Db.toFixed(1)} dB against fp32 PyTorch, ${nativeDb.toFixed(1)} dB against onnxruntime-node int8`);
-            expect(fp32Db).toBeGreaterThanOrEqual(35);
-            // Integer kernels: wasm and native onnxruntime agree to float rounding in the few float operators (measured
-            // 163 dB); 100 dB leaves room for another CPU's float reductions and still catches any quantization difference.
-            expect(nativeDb).toBeGreaterThanOrEqual(100);
-        } finally {
-            await demo.page.close();
-        }
+        const { input, output, db } = await runTwin("oil-tiny.int8.onnx");
+        const session = await ort.InferenceSession.create(path.join(ModelsDir, "oil-tiny.int8.onnx"));
+        const native = (await session.run({ input: new ort.Tensor("float32", input, [1, 3, Height, Width]) })).output.data as Float32Array;
+        await session.release();
+        const nativeDb = tensorPsnr(output, native);
+        console.log(`webgl/wasm oil-tiny.int8: ${db.toFixed(1)} dB against fp32 PyTorch, ${nativeDb.toFixed(1)} dB against onnxruntime-node int8`);
+        expect(db).toBeGreaterThanOrEqual(35);
+        // Integer kernels: wasm and native onnxruntime agree to float rounding in the few float operators (measured
+        // 163 dB); 100 dB leaves room for another CPU's float reductions and still catches any quantization difference.
+        expect(nativeDb).toBeGreaterThanOrEqual(100);
     });
 });
 
@@ -172,27 +173,8 @@ describe("the int8 twin (models/oil-tiny.int8.onnx, training/recipe.py quantize)
  */
 describe("the fp16 twin (models/oil-tiny.fp16.onnx) on the wasm EP", () => {
     test("stays within 40 dB of the fp32 PyTorch reference", async () => {
-        const fp32 = cases.find((c) => c.name === DefaultModel)!;
-        const query = {
-            engine: "webgl",
-            ep: "wasm",
-            scene: "test",
-            size: `${Width}x${Height}`,
-            height: `${Height}`,
-            hud: "0",
-            model: "models/oil-tiny.fp16.onnx",
-        };
-        const demo = await openDemo(session, query);
-        try {
-            expect(await demo.page.evaluate(() => (window as any).demo.error)).toBeUndefined();
-            await showImage(demo, fp32.ref);
-            await stylizeWith(demo.page, {});
-            const { output } = await readTensors(demo.page);
-            const db = tensorPsnr(output, readTensor(path.join(ModelsDir, fp32.ref.output_tensor)));
-            console.log(`webgl/wasm oil-tiny.fp16: ${db.toFixed(1)} dB against fp32 PyTorch`);
-            expect(db).toBeGreaterThanOrEqual(40);
-        } finally {
-            await demo.page.close();
-        }
+        const { db } = await runTwin("oil-tiny.fp16.onnx");
+        console.log(`webgl/wasm oil-tiny.fp16: ${db.toFixed(1)} dB against fp32 PyTorch`);
+        expect(db).toBeGreaterThanOrEqual(40);
     });
 });
