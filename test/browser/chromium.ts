@@ -27,6 +27,54 @@ export async function openBrowser(options: { isolated?: boolean; /** Extra Chrom
     };
 }
 
+/** An engine and the execution provider a test stylizes with. */
+export interface CapturePath {
+    engine: EngineKind;
+    ep: "webgpu" | "wasm";
+}
+
+/** The readback path (WebGL2 + wasm) and the zero-copy path (WebGPU + its EP). */
+export const ReadbackAndZeroCopy: readonly CapturePath[] = [
+    { engine: "webgl", ep: "wasm" },
+    { engine: "webgpu", ep: "webgpu" },
+];
+
+/** Every way a frame reaches the network: those two and the WebGPU compute capture read back for wasm. */
+export const EveryCapturePath: readonly CapturePath[] = [
+    { engine: "webgl", ep: "wasm" },
+    { engine: "webgpu", ep: "wasm" },
+    { engine: "webgpu", ep: "webgpu" },
+];
+
+/**
+ * The file's browser: opened before its tests (beforeAll), closed after them (afterAll). Read it inside tests and
+ * hooks only; it is not open before.
+ */
+export function sharedBrowser(): BrowserSession {
+    let opened: BrowserSession | undefined;
+    beforeAll(async () => {
+        opened = await openBrowser();
+    });
+    afterAll(async () => {
+        await opened?.close();
+    });
+    const live = (): BrowserSession => {
+        if (!opened) {
+            throw new Error("the shared browser opens in beforeAll: use it inside tests and hooks");
+        }
+        return opened;
+    };
+    return {
+        get browser() {
+            return live().browser;
+        },
+        get baseUrl() {
+            return live().baseUrl;
+        },
+        close: () => live().close(),
+    };
+}
+
 export interface DemoPage {
     page: Page;
     /** Console errors and page errors seen so far. */

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PNG } from "pngjs";
 import type { Page } from "playwright-core";
-import { openBrowser, type BrowserSession, type EngineKind } from "./chromium";
+import { type BrowserSession, type EngineKind, sharedBrowser } from "./chromium";
 import { maxAbsDiff, screenPixels, waitForFrames, waitForStylizedFrames } from "./pageTools";
 import { FirstPersonController } from "../../src/demo-level/controls/firstPersonController";
 import { CameraPath } from "../../src/demo-level/controls/cameraPath";
@@ -159,13 +159,7 @@ describe("level logic (Node)", () => {
     });
 });
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
 describe.each(["webgpu", "webgl"] as EngineKind[])("%s engine", (engine) => {
     test("the level loads stylized without console errors; stylized differs from the original, T restores it", async () => {

@@ -10,7 +10,7 @@
  */
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser, EveryCapturePath } from "./chromium";
 import { maxAbsDiff, readTensors, screenPixels, stylizeWith, waitForFrames } from "./pageTools";
 import { depthGuidePlane, normalGuideValue } from "../../src/plugin/contract/guides";
 import { derivePreprocessParams, resolvePreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
@@ -22,19 +22,7 @@ const Contract = resolvePreprocessConfig({ inputRange: "[0,1]", outputRange: "[0
 /** Output vs onnxruntime-node: as in pipeline.test.ts (wasm runs the same kernels; the WebGPU EP reorders sums). */
 const OutputTolerance = { wasm: 1e-4, webgpu: 1e-3 } as const;
 
-const Combos: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" }> = [
-    { engine: "webgl", ep: "wasm" },
-    { engine: "webgpu", ep: "wasm" },
-    { engine: "webgpu", ep: "webgpu" },
-];
-
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
 /** The test scene's view depth, rows top-down. */
 function sceneDepth(): Float32Array {
@@ -52,7 +40,7 @@ async function runNode(input: Float32Array, model = "guide-depth.onnx", channels
     return result.output.data as Float32Array;
 }
 
-describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
+describe.each(EveryCapturePath)("$engine engine, $ep execution provider", ({ engine, ep }) => {
     let demo: DemoPage;
     beforeAll(async () => {
         const query = { engine, ep, scene: "test", size: `${Width}x${Height}`, height: `${Height}`, hud: "0", model: "test/models/guide-depth.onnx" };
@@ -140,7 +128,7 @@ describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep })
 /** The near plane's turn about the vertical axis: its normal (0, 0, -1) becomes (-sin, 0, -cos) in view space. */
 const Turn = 0.6;
 
-describe.each(Combos)("normal and depth guides: $engine engine, $ep execution provider", ({ engine, ep }) => {
+describe.each(EveryCapturePath)("normal and depth guides: $engine engine, $ep execution provider", ({ engine, ep }) => {
     let demo: DemoPage;
     beforeAll(async () => {
         const query = { engine, ep, scene: "test", size: `${Width}x${Height}`, height: `${Height}`, hud: "0", model: "test/models/guide-normal-depth.onnx" };

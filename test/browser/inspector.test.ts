@@ -9,7 +9,7 @@
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser } from "./chromium";
 import { frameFromPlanar, maxAbsDiff, readTensors, screenPixels, waitForFrames, waitForStylizedFrames } from "./pageTools";
 import { postprocessTensor, preprocessFrame, type RgbaFrame } from "../../src/plugin/contract/cpuReference";
 import { resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
@@ -20,13 +20,7 @@ const Viewport = { width: 900, height: 760 };
 /** Output of the identity network vs its input, per provider (see pipeline.test.ts for the justification). */
 const OutputTolerance = { wasm: 1e-4, webgpu: 1e-3 } as const;
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
 const control = (page: Page, name: string) => page.locator(`[data-control="${name}"]`);
 

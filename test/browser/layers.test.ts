@@ -4,25 +4,14 @@
  * through the generator with the scene. The identity network with outputRange [-1,1] shows (x+1)/2, so a stylized
  * pixel never equals the original.
  */
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser, ReadbackAndZeroCopy } from "./chromium";
 import { screenPixels, stylizeWith, waitForFrames, waitForStylizedFrames } from "./pageTools";
 
 const [Width, Height] = [128, 96];
 /** The opaque panel the UI draws, in canvas pixels (left, top, width, height). */
 const Panel = { x: 10, y: 12, width: 64, height: 28 };
 
-const Combos: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" }> = [
-    { engine: "webgl", ep: "wasm" },
-    { engine: "webgpu", ep: "webgpu" },
-];
-
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
 /** Largest channel difference inside the panel (2 pixels in from its edge) and outside it (4 pixels out). */
 function differences(a: Uint8Array, b: Uint8Array): { panel: number; scene: number } {
@@ -41,7 +30,7 @@ function differences(a: Uint8Array, b: Uint8Array): { panel: number; scene: numb
     return result;
 }
 
-describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
+describe.each(ReadbackAndZeroCopy)("$engine engine, $ep execution provider", ({ engine, ep }) => {
     let demo: DemoPage;
     beforeAll(async () => {
         demo = await openDemo(session, {

@@ -3,16 +3,10 @@
  * rendering the original frame, enable/disable cycles leave no GPU resource behind, and the WebGPU zero-copy path
  * maps no buffer in steady state.
  */
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser } from "./chromium";
 import { waitForFrames, waitForStylizedFrames } from "./pageTools";
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
 /** Enables stylization in the page and returns the rejection (name, message, fields) or "ok". */
 async function enable(page: DemoPage["page"], model: string, options: Record<string, unknown> = {}): Promise<any> {

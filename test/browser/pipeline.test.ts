@@ -5,7 +5,7 @@
  */
 import * as ort from "onnxruntime-node";
 import path from "node:path";
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser } from "./chromium";
 import { frameFromPlanar, maxAbsDiff, readTensors, screenPixels, stylizeWith, waitForFrames, waitForStylizedFrames } from "./pageTools";
 import { postprocessTensor, preprocessFrame, type RgbaFrame } from "../../src/plugin/contract/cpuReference";
 import { resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
@@ -54,13 +54,7 @@ const ModeCases: Array<Partial<PreprocessConfig>> = [
     { inputRange: "[-1,1]", outputRange: "[0,255]", channelOrder: "BGR", flipY: true, colorSpace: "linear" },
 ];
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
 describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
     let demo: DemoPage;

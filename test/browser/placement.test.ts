@@ -8,7 +8,7 @@
  * The test scene is unlit: with the image processing applied by post process, its linear frame holds the quadrant
  * texture's texels linearized as Babylon does (Babylon's gamma 2.2).
  */
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser, ReadbackAndZeroCopy } from "./chromium";
 import { maxPixelDiff, readTensors, screenPixels, stylizeWith, waitForFrames } from "./pageTools";
 import { frameToDisplay, FrameMappingMode } from "../../src/plugin/contract/frameMapping";
 
@@ -21,20 +21,9 @@ const Probes = [
     { x: 108, y: 80, rgb: [250, 250, 250] },
 ];
 
-const Combos: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" }> = [
-    { engine: "webgl", ep: "wasm" },
-    { engine: "webgpu", ep: "webgpu" },
-];
+const session = sharedBrowser();
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
-
-describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
+describe.each(ReadbackAndZeroCopy)("$engine engine, $ep execution provider", ({ engine, ep }) => {
     let demo: DemoPage;
     const chain = () =>
         demo.page.evaluate(() => {

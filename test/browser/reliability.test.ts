@@ -3,16 +3,10 @@
  * stylization (never the loop), enable/disable cycles hold GPU objects and sessions flat, a hidden page holds the
  * pipeline, a camera switch drops the stale result, and bad downloads (external data, over the cap, stalled) are refused.
  */
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser } from "./chromium";
 import { waitForFrames, waitForStylizedFrames } from "./pageTools";
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
 describe.each(["webgpu", "webgl"] as const)("%s engine", (engine) => {
     let demo: DemoPage;

@@ -7,16 +7,11 @@
  * The test scene's orthographic camera sits 5 units in front of the quadrant plane; the "hand" (a plane 1 unit in front
  * of it) covers canvas columns 32..63 and rows 36..59.
  */
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser, ReadbackAndZeroCopy } from "./chromium";
 import { maxPixelDiff, screenPixels, stylizeWith, waitForFrames } from "./pageTools";
 
 const [Width, Height] = [128, 96];
 const Hand = { left: 32, right: 64, top: 36, bottom: 60 };
-
-const Combos: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" }> = [
-    { engine: "webgl", ep: "wasm" },
-    { engine: "webgpu", ep: "webgpu" },
-];
 
 /** Pixels from the hand's border: 0 inside, else the Chebyshev distance to the nearest hand pixel. */
 function distanceToHand(x: number, y: number): number {
@@ -25,15 +20,9 @@ function distanceToHand(x: number, y: number): number {
     return Math.max(dx, dy);
 }
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
-describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
+describe.each(ReadbackAndZeroCopy)("$engine engine, $ep execution provider", ({ engine, ep }) => {
     let demo: DemoPage;
     /** The frame unstylized, and stylized with nothing left out (the same frozen result). */
     let original: Uint8Array;

@@ -6,16 +6,10 @@
  * the CPU knows for every pixel where its surface was when the result was captured (or that it was hidden or off
  * screen, and must come from the current frame).
  */
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser, EveryCapturePath } from "./chromium";
 import { maxAbsDiff, readTensors, screenPixels, stylizeWith, waitForFrames, waitForStylizedFrames } from "./pageTools";
 
 const Size = 64;
-
-const Combos: Array<{ engine: "webgpu" | "webgl"; ep: "webgpu" | "wasm" }> = [
-    { engine: "webgl", ep: "wasm" },
-    { engine: "webgpu", ep: "wasm" },
-    { engine: "webgpu", ep: "webgpu" },
-];
 
 type Surface = "quad" | "plane" | "none";
 
@@ -66,15 +60,9 @@ function interior(shift: number): boolean[] {
     return inside;
 }
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
-describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep }) => {
+describe.each(EveryCapturePath)("$engine engine, $ep execution provider", ({ engine, ep }) => {
     let demo: DemoPage;
     /** The frozen result as shown before the camera moves. */
     let before: Uint8Array;

@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { openBrowser, openDemo, type BrowserSession, type DemoPage } from "./chromium";
+import { openDemo, type DemoPage, sharedBrowser } from "./chromium";
 import { maxAbsDiff, readTensors, screenPixels, stylizeWith } from "./pageTools";
 import { preprocessFrame } from "../../src/plugin/contract/cpuReference";
 import { resolvePreprocessConfig, type PreprocessConfig } from "../../src/plugin/contract/preprocessConfig";
@@ -81,13 +81,7 @@ async function showImage(demo: DemoPage, ref: ReferenceEntry): Promise<void> {
     );
 }
 
-let session: BrowserSession;
-beforeAll(async () => {
-    session = await openBrowser();
-});
-afterAll(async () => {
-    await session?.close();
-});
+const session = sharedBrowser();
 
 describe.each(Combos)("$engine engine, $ep execution provider", ({ engine, ep, maxAbs, models }) => {
     // A page per model: stylization.setModel on the WebGPU EP failed here ("memory access out of bounds" creating the
