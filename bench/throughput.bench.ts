@@ -14,7 +14,8 @@
  * Writes bench/report/throughput.md and throughput.json.
  *
  *   npm run bench:throughput      (needs the demo built; BENCH_SECONDS per case, default 10; BENCH_FILTER keeps the
- *                                 cases whose "model engine provider height" contains it, e.g. "oil-tiny webgl wasm")
+ *                                 cases whose "model engine provider height" contains it, e.g. "oil-tiny webgl wasm";
+ *                                 BENCH_TEMPORAL=off runs without the temporal filter, writing throughput-temporal-off.*)
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -24,6 +25,9 @@ import type { BrowserSession } from "../test/browser/chromium";
 import { TrainingPython, median, nodeMedianRun, runCases, writeJson, writeReport } from "./benchTools";
 
 const Seconds = Number(process.env.BENCH_SECONDS ?? 10);
+/** The temporal filter (reprojection, on by default) renders a geometry pass and a full-screen pass every frame. */
+const TemporalOff = process.env.BENCH_TEMPORAL === "off";
+const ReportName = TemporalOff ? "throughput-temporal-off" : "throughput";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..");
 const Tiny = "models/oil-tiny.onnx";
@@ -94,7 +98,7 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
     await page.goto(`${session.baseUrl}/?${new URLSearchParams({ engine: c.engine, hud: "0", frame: "600", stylize: "0" })}`);
     await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 120_000 });
     const m = await page.evaluate(
-        async ({ c, seconds }) => {
+        async ({ c, seconds, temporalOff }) => {
             const { scene, engine, api } = (window as any).demo;
             const w = window as any;
             const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -112,7 +116,8 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
             };
             await sleep(1000);
             const before = { heap: heap(), gpu: w.__gpuBytes, frames: await frameTimes(2000) };
-            const st = await scene.enableStylization(c.model, { executionProvider: c.ep, targetHeight: c.height });
+            const temporal = temporalOff ? { reproject: false, history: 0 } : undefined;
+            const st = await scene.enableStylization(c.model, { executionProvider: c.ep, targetHeight: c.height, temporal });
             while (st.stats.framesStylized < 2) {
                 await sleep(50);
             }
@@ -127,12 +132,14 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
             const framesOn = await frameTimes(seconds * 1000);
             st.onFrameStylizedObservable.remove(observer);
             const during = { heap: heap(), gpu: w.__gpuBytes };
-            const { inferenceWidth: width, inferenceHeight: height, executionProvider: provider, zeroCopy } = st.stats;
+            const { inferenceWidth: width, inferenceHeight: height, executionProvider: provider, zeroCopy, precision } = st.stats;
             st.frozen = true; // the composite still draws the last result every frame; nothing is captured
             await st.readOutputTensor(); // no inference in flight
             // The pure run: the plugin's own onnxruntime build and env, the same I/O as the plugin's path.
             const ort = c.ep === "wasm" ? await api.loadOrtWasm() : await api.loadOrtWebGpu();
-            const bytes = new Uint8Array(await (await fetch(c.model)).arrayBuffer());
+            // The model the plugin runs: its fp16 twin where the WebGPU EP's device has shader-f16.
+            const file = precision.precision === "fp16" ? c.model.replace(/\.onnx$/, ".fp16.onnx") : c.model;
+            const bytes = new Uint8Array(await (await fetch(file)).arrayBuffer());
             const device = zeroCopy ? engine._device : undefined;
             const ep = device ? { name: "webgpu", device } : c.ep;
             const pure = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: "all" });
@@ -171,9 +178,9 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
             await pure.release();
             buffers.forEach((b) => b.destroy());
             scene.disableStylization();
-            return { width, height, provider, zeroCopy, arrivals, inference, readback, pureTimes, pureFrozen, before, during, framesOn };
+            return { width, height, provider, zeroCopy, precision, arrivals, inference, readback, pureTimes, pureFrozen, before, during, framesOn };
         },
-        { c, seconds: Seconds }
+        { c, seconds: Seconds, temporalOff: TemporalOff }
     );
     await page.close();
     const pureMs = median(m.pureTimes);
@@ -184,6 +191,8 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
         model: path.basename(c.model),
         engine: c.engine,
         provider: m.provider + (m.zeroCopy ? " (zero-copy)" : ""),
+        precision: m.precision.precision,
+        precisionReason: m.precision.reason,
         size: `${m.width}x${m.height}`,
         pureMs,
         pureFrozenMs: median(m.pureFrozen),
@@ -205,7 +214,7 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
 function row(r: Record<string, number | string>): string {
     const f = (v: number | string, digits = 1) => (typeof v === "string" ? v : Number.isFinite(v) ? v.toFixed(digits) : "–");
     return (
-        `| ${r.model} | ${r.engine} | ${r.provider} | ${r.size} | ${f(r.pureMs)} | ${f(r.pureFrozenMs)} | ${f(r.inferenceMs)} (${f(r.inferenceRatio, 2)}x) | ` +
+        `| ${r.model} | ${r.engine} | ${r.provider} | ${r.precision} | ${r.size} | ${f(r.pureMs)} | ${f(r.pureFrozenMs)} | ${f(r.inferenceMs)} (${f(r.inferenceRatio, 2)}x) | ` +
         `${f(r.periodMs)} (${f(r.periodRatio, 2)}x) | ${f(r.readbackMs)} | ${r.results} | ${f(r.frameMsOff, 2)} → ${f(r.frameMsOn, 2)} | ` +
         `${f(r.heapMB)} | ${f(r.gpuMB)} | ${f(r.nodeMs)} (${f(r.wasmOverNode, 2)}x) |`
     );
@@ -216,18 +225,25 @@ async function main(): Promise<void> {
         execFileSync(TrainingPython, ["training/recipe.py", "export-untrained", "--family", "reference", "--out", Reference], { cwd: root, stdio: "inherit" });
     }
     const results = await runCases(Cases, benchCase, { args: ["--enable-precise-memory-info", "--js-flags=--expose-gc"] }, row);
-    writeJson("throughput", { date: new Date().toISOString(), seconds: Seconds, results });
-    writeReport("throughput", [
+    writeJson(ReportName, { date: new Date().toISOString(), seconds: Seconds, temporal: !TemporalOff, results });
+    writeReport(ReportName, [
         "# Throughput benchmark",
         "",
-        `${new Date().toISOString()} · demo level, path frame 600 held, 320x240 canvas · ${Seconds} s per case · Chromium 2 cores, SwiftShader (WebGL2 and WebGPU on the CPU), wasm 2 threads cross-origin isolated.`,
+        `${new Date().toISOString()} · demo level, path frame 600 held, 320x240 canvas · ${Seconds} s per case · Chromium 2 cores, SwiftShader (WebGL2 and WebGPU on the CPU), wasm 2 threads cross-origin isolated · temporal filter ${TemporalOff ? "off" : "on (the default: reprojection)"}.`,
         "Goals (issue Throughput): plugin inference / pure run ≤ 1.05, period / pure run ≤ 1.10. Compare ratios within one run: this machine is noisy.",
         "Pure run: stylization off (ratios are to it); then with the plugin frozen, so the composite still draws the stylized image every frame but nothing is captured or read back (on SwiftShader that drawing runs on the same two cores as wasm).",
         "Main thread: median ms per rendered frame, stylization off → on. Heap and GPU: what stylization holds (JS heap after a GC; WebGPU buffers and textures on any device, so onnxruntime's WebGPU EP allocations count; WebGL allocations are not counted).",
         "",
-        "| model | engine | provider | inference size | pure run ms | pure run ms, composite drawn | plugin inference ms (ratio) | period ms (ratio) | readback ms | results | main thread ms/frame | heap MB | WebGPU MB | onnxruntime-node ms (wasm/node) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| model | engine | provider | precision | inference size | pure run ms | pure run ms, composite drawn | plugin inference ms (ratio) | period ms (ratio) | readback ms | results | main thread ms/frame | heap MB | WebGPU MB | onnxruntime-node ms (wasm/node) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ...results.map(row),
+        "",
+        // The precision each WebGPU-EP pair ran at, and why (on SwiftShader float32: its adapter has no shader-f16).
+        ...[
+            ...new Set(
+                results.filter((r) => String(r.provider).startsWith("webgpu")).map((r) => `- ${r.engine} + ${r.provider}: ${r.precision}, ${r.precisionReason}`)
+            ),
+        ],
         "",
     ]);
 }

@@ -33,10 +33,13 @@ export async function fp16TwinFor(
     if (typeof source !== "string" && !(source instanceof URL)) {
         return fp32(`the model was given as bytes: its fp16 twin ${twin} has no address to load from`);
     }
-    if (device ? !device.features.has("shader-f16") : !(await adapterHasF16())) {
+    // Zero-copy runs on Babylon's device, which has only the features the engine asked for; otherwise onnxruntime
+    // asks the adapter for the feature itself.
+    const adapterHas = await adapterHasF16();
+    if (!adapterHas || (device && !device.features.has("shader-f16"))) {
         return fp32(
-            device
-                ? 'Babylon\'s GPU device was created without shader-f16 (create the WebGPUEngine with deviceDescriptor: { requiredFeatures: ["shader-f16"] } where the adapter has it)'
+            adapterHas
+                ? 'Babylon\'s GPU device was created without shader-f16, which the adapter has (create the WebGPUEngine with enableAllFeatures: true or deviceDescriptor: { requiredFeatures: ["shader-f16"] })'
                 : "the WebGPU adapter has no shader-f16"
         );
     }
