@@ -11,6 +11,8 @@ import type { GuideMaps } from "./frameCapture.js";
 export class GuideMapSource {
     private _geometry: GeometryPass | undefined;
     private _normals = false;
+    /** Reused: read once per captured frame. */
+    private readonly _maps: GuideMaps = {};
 
     public constructor(
         private readonly _scene: Scene,
@@ -38,7 +40,9 @@ export class GuideMapSource {
         if (!geometry?.settled) {
             return undefined;
         }
-        return { depth: geometry.depth, normal: this._normals ? geometry.normal : undefined };
+        this._maps.depth = geometry.depth;
+        this._maps.normal = this._normals ? geometry.normal : undefined;
+        return this._maps;
     }
 
     public dispose(): void {
