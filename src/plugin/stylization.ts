@@ -81,6 +81,7 @@ export class Stylization extends CompositeControls {
         this._enabled = options.enabled;
         this._preprocess = new LivePreprocess(options.preprocess);
         this._guideMaps = new GuideMapSource(scene, this.camera);
+        this._pausePasses();
         this._pipeline = this._createPipeline();
         exposeToBabylonInspector(this, this._postProcess);
         this._feed = new CompositeFeed(
@@ -277,7 +278,7 @@ export class Stylization extends CompositeControls {
 
     // ---- composite (blend, view, split, temporal: CompositeControls) and lifecycle ----------------------------------
 
-    /** When false, frames are neither captured nor stylized and the original frame shows. */
+    /** When false, frames are neither captured nor stylized, the original frame shows and no scene pass of the plugin renders. */
     public get enabled(): boolean {
         return this._enabled;
     }
@@ -287,6 +288,18 @@ export class Stylization extends CompositeControls {
         if (!this._enabled) {
             this._pipeline.clearResult(); // re-enabling must not flash a stale frame
         }
+        this._pausePasses();
+    }
+
+    /**
+     * Off, the scene passes (the geometry pass the temporal filter, the selection mask and guides share, and the
+     * excluded meshes' depth) stop rendering: a stylization that is off costs the frame only the composite's copy.
+     */
+    private _pausePasses(): void {
+        const paused = !this._enabled;
+        this._temporal.paused = paused;
+        this._selection.paused = paused;
+        this._guideMaps.paused = paused;
     }
 
     /** Freeze-frame: when true, no new frame is stylized and the last stylized image stays on screen. */

@@ -123,6 +123,25 @@ describe.each(EveryCapturePath)("$engine engine, $ep execution provider", ({ eng
         await waitForFrames(demo.page, 2);
         expect((await readTensors(demo.page)).input.length).toBe(4 * Width * Height);
     });
+
+    test("off, the guides' geometry pass stops rendering; on again, the guide channel is the CPU reference's", async () => {
+        const targets = (enabled: boolean) =>
+            demo.page.evaluate((enabled) => {
+                const { stylization: st, scene } = (window as any).demo;
+                st.temporal = { reproject: false, history: 0 }; // the guides alone hold the pass
+                st.enabled = enabled;
+                return scene.activeCamera.customRenderTargets.length;
+            }, enabled);
+        expect(await targets(false)).toBe(0);
+        await waitForFrames(demo.page, 3);
+        expect(await targets(true)).toBe(1);
+        await stylizeWith(demo.page, {});
+        const { input } = await readTensors(demo.page);
+        const plane = Width * Height;
+        const expected = depthGuidePlane(sceneDepth(), Width, Height, Width, Height, { depth: { near: 3, far: 7 } }, derivePreprocessParams(Contract));
+        expect(maxAbsDiff(input.subarray(3 * plane), expected)).toBeLessThan(1e-6);
+        expect(demo.errors).toEqual([]);
+    });
 });
 
 /** The near plane's turn about the vertical axis: its normal (0, 0, -1) becomes (-sin, 0, -cos) in view space. */

@@ -186,6 +186,26 @@ describe("enable / disable on a NullEngine", () => {
         expect(targets()).toEqual([]);
     });
 
+    test("off, no scene pass renders (geometry pass, excluded meshes' depth); on again, they are back as set", async () => {
+        const { handle } = await enablePending(undefined, { enabled: false, exclude: (mesh) => mesh.name === "hand" });
+        const targets = () => camera.customRenderTargets.map((target) => target.name);
+        expect(targets()).toEqual([]);
+        handle.enabled = true;
+        expect(targets()).toEqual([expect.stringContaining("gBuffer"), "stylizeExcluded"]);
+        handle.enabled = false;
+        expect(targets()).toEqual([]);
+        handle.depthRange = { near: 20 }; // settings change while off: kept, applied when on
+        handle.exclude = null;
+        expect(targets()).toEqual([]);
+        for (let i = 0; i < 3; i++) scene.render();
+        handle.enabled = true;
+        expect(targets()).toEqual([expect.stringContaining("gBuffer")]);
+        expect(handle.temporal).toEqual({ reproject: true, history: expect.any(Number) });
+        scene.disableStylization();
+        expect(targets()).toEqual([]);
+        expect(consoleError).not.toHaveBeenCalled();
+    });
+
     test("placement puts the composite first or last among the camera's post processes, and keeps it there", async () => {
         const pass = new PassPostProcess("pass", 1, camera);
         const { handle } = await enablePending(undefined, { placement: "before" });

@@ -11,6 +11,8 @@ import type { GuideMaps } from "./frameCapture.js";
 export class GuideMapSource {
     private _geometry: GeometryPass | undefined;
     private _normals = false;
+    private _model: ModelDescription | undefined;
+    private _paused = false;
     /** Reused: read once per captured frame. */
     private readonly _maps: GuideMaps = {};
 
@@ -21,9 +23,21 @@ export class GuideMapSource {
 
     /** Follows the loaded model: the geometry pass renders while it has guides (with normals for a normal guide). */
     public set model(model: ModelDescription | undefined) {
+        this._model = model;
+        this._update();
+    }
+
+    /** While true (stylization off), the geometry pass is not held for the guides. */
+    public set paused(value: boolean) {
+        this._paused = value;
+        this._update();
+    }
+
+    private _update(): void {
+        const model = this._paused ? undefined : this._model;
         const normals = !!model?.guides?.normal;
         if (this._geometry && (!model?.guides || normals !== this._normals)) {
-            this.dispose();
+            this._release();
         }
         if (model?.guides && !this._geometry) {
             this._geometry = acquireGeometryPass(this._scene, this._camera, normals);
@@ -46,6 +60,11 @@ export class GuideMapSource {
     }
 
     public dispose(): void {
+        this._model = undefined;
+        this._release();
+    }
+
+    private _release(): void {
         if (this._geometry) {
             releaseGeometryPass(this._camera, this._geometry, this._normals);
             this._geometry = undefined;

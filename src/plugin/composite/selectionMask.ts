@@ -35,6 +35,7 @@ function predicateOf(exclude: StylizationExclusion): (mesh: AbstractMesh) => boo
 export class SelectionMask {
     private _exclude: StylizationExclusion | null;
     private _range: ResolvedDepthRange | null;
+    private _paused = false;
     private _geometry: GeometryPass | undefined;
     /** Kept once made (its RTT is rendered only while something is excluded). */
     private _excluded: DepthRenderer | undefined;
@@ -76,6 +77,15 @@ export class SelectionMask {
         this._guard(() => this._update());
     }
 
+    /** While true (stylization off), no pass runs and the scene's passes are dropped; the settings apply again after. */
+    public get paused(): boolean {
+        return this._paused;
+    }
+    public set paused(value: boolean) {
+        this._paused = value;
+        this._guard(() => this._update());
+    }
+
     /** Whether anything is left out: the composite then shows the stylized image only through {@link maskFor}. */
     public get active(): boolean {
         return this._exclude !== null || this._range !== null;
@@ -99,16 +109,17 @@ export class SelectionMask {
     /** Starts or stops the passes the settings need. */
     private _update(): void {
         const [scene, camera] = [this._scene, this._camera];
-        if (this.active && !this._geometry) {
+        const running = this.active && !this._paused;
+        if (running && !this._geometry) {
             this._geometry = acquireGeometryPass(scene, camera);
             this._passes ??= this._createPasses();
-        } else if (!this.active && this._geometry) {
+        } else if (!running && this._geometry) {
             releaseGeometryPass(camera, this._geometry);
             this._geometry = this._output = undefined;
             this._releaseTargets();
         }
         const targets = camera.customRenderTargets;
-        if (this._exclude !== null) {
+        if (this._exclude !== null && !this._paused) {
             this._excluded ??= new DepthRenderer(
                 scene,
                 Constants.TEXTURETYPE_FLOAT,

@@ -40,6 +40,7 @@ const MaxRecords = 8;
 export class TemporalFilter {
     private _reproject: boolean;
     private _history: number;
+    private _paused = false;
     private _kit: TemporalKit | undefined;
     private _geometry: GeometryPass | undefined;
     private readonly _records = new Map<number, CaptureRecord>();
@@ -82,9 +83,18 @@ export class TemporalFilter {
         this._update();
     }
 
+    /** While true (stylization off), nothing runs or is held, whatever the settings; they apply again after. */
+    public get paused(): boolean {
+        return this._paused;
+    }
+    public set paused(value: boolean) {
+        this._paused = value;
+        this._update();
+    }
+
     /** The geometry pass runs only while something needs it; turned off, everything it kept goes. */
     private _update(): void {
-        const needed = this._reproject || this._history > 0;
+        const needed = !this._paused && (this._reproject || this._history > 0);
         if (needed === !!this._kit) {
             return;
         }
