@@ -11,6 +11,7 @@ import type { RenderTargetWrapper } from "@babylonjs/core/Engines/renderTargetWr
 import type { EffectRenderer, EffectWrapper } from "@babylonjs/core/Materials/effectRenderer.pure.js";
 import type { InternalTexture } from "@babylonjs/core/Materials/Textures/internalTexture.js";
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh.js";
+import type { RenderTargetTexture } from "@babylonjs/core/Materials/Textures/renderTargetTexture.js";
 import { DepthRenderer } from "@babylonjs/core/Rendering/depthRenderer.pure.js";
 import { afterCameraTargets } from "../gpu/afterCameraTargets.js";
 import { createDataTarget, createFullscreenEffect } from "../gpu/fullscreenPass.js";
@@ -39,6 +40,8 @@ export class SelectionMask {
     private _geometry: GeometryPass | undefined;
     /** Kept once made (its RTT is rendered only while something is excluded). */
     private _excluded: DepthRenderer | undefined;
+    /** The engine frame at whose end the excluded meshes' depth pass first had every shader ready; -1 before. */
+    private _excludedReadySince = -1;
     /** The two passes (see selectionShaders.ts), made on first use. */
     private _passes: { renderer: EffectRenderer; rows: EffectWrapper; mask: EffectWrapper } | undefined;
     /** The rows pass's output and the mask, at the frame's size. */
@@ -131,6 +134,7 @@ export class SelectionMask {
             );
             const map = this._excluded.getDepthMap();
             map.renderListPredicate = predicateOf(this._exclude);
+            this._excludedReadySince = -1; // other meshes: their depth shaders may still have to compile
             if (!targets.includes(map)) {
                 targets.push(map);
             }
@@ -179,6 +183,9 @@ export class SelectionMask {
         let excluded: InternalTexture | undefined;
         if (this._exclude !== null) {
             const map = this._excluded!.getDepthMap();
+            if (!this._excludedSettled(map)) {
+                return; // an excluded mesh missing from its depth would be stylized: the original shows meanwhile
+            }
             const size = map.getSize();
             if (size.width !== depth.width || size.height !== depth.height) {
                 map.resize({ width: depth.width, height: depth.height });
@@ -207,6 +214,18 @@ export class SelectionMask {
         passes.renderer.render(passes.mask, this._targets.mask);
         this._sources = undefined;
         this._output = { frameId: this._scene.getEngine().frameId, texture: this._targets.mask.texture! };
+    }
+
+    /**
+     * Whether the excluded meshes' depth pass drew all of them: as for the geometry pass (GeometryPass.settled), from
+     * the frame after the one at whose end every shader was ready.
+     */
+    private _excludedSettled(map: RenderTargetTexture): boolean {
+        const frame = this._scene.getEngine().frameId;
+        if (this._excludedReadySince < 0 && map.isReadyForRendering()) {
+            this._excludedReadySince = frame;
+        }
+        return this._excludedReadySince >= 0 && frame > this._excludedReadySince;
     }
 
     private _bindRows(wrapper: EffectWrapper): void {
