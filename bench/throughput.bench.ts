@@ -1,14 +1,16 @@
 /**
  * Throughput: what the plugin adds to the network's own time, for real generators. For each model, inference size
  * and engine/provider pair, in one page on a held path frame of the demo level (a still, so every inference sees the
- * same content):
+ * same content), in rounds that alternate the plugin's window and the pure runs (drift hits both alike):
  *   - the pure onnxruntime-web run (the plugin's own builds and env; the same I/O as the plugin: CPU tensors, or GPU
  *     buffers on Babylon's device for zero-copy), the plugin's inference stage and the period between results, and
  *     their ratios to the pure run; the readback stage (overlapped with inference);
  *   - main-thread ms per rendered frame (engine begin→end frame) with stylization off and on;
  *   - JS heap and WebGPU bytes (every GPUBuffer/GPUTexture created on any device: Babylon's and onnxruntime's) that
  *     stylization holds, measured against the page before enabling;
- *   - onnxruntime-node on the same model, size and thread count.
+ *   - onnxruntime-node on the same model, size and thread count;
+ *   - where the CPU goes (bench/chromiumCpu.ts): cores used by the inference workers, the GPU process and the page's
+ *     main thread, and frames per second, during the pure runs and while the plugin stylizes.
  * Models: the shipped default (`models/oil-tiny.onnx`, 0.5 MB) and the reference-size generator with random weights
  * (`bench/models/reference-untrained.onnx`, 12.5 MB; made by `training/recipe.py export-untrained` when missing).
  * Writes bench/report/throughput.md and throughput.json.
@@ -23,10 +25,13 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { BrowserSession } from "../test/browser/chromium";
 import { TrainingPython, median, nodeMedianRun, runCases, writeJson, writeReport } from "./benchTools";
+import { cpuBetween, sampleChromiumCpu, type CpuSample, type CpuShares } from "./chromiumCpu";
 
 const Seconds = Number(process.env.BENCH_SECONDS ?? 10);
 /** The temporal filter (reprojection, on by default) renders a geometry pass and a full-screen pass every frame. */
 const TemporalOff = process.env.BENCH_TEMPORAL === "off";
+/** Alternations of the plugin's window and the pure runs in each case. */
+const Rounds = 3;
 const ReportName = TemporalOff ? "throughput-temporal-off" : "throughput";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, "..");
@@ -91,14 +96,16 @@ function trackGpuBytes(): void {
     };
 }
 
-async function benchCase(session: BrowserSession, c: Case): Promise<Record<string, number | string>> {
+async function benchCase(session: BrowserSession, c: Case) {
     const page = await session.browser.newPage({ viewport: { width: 320, height: 240 } });
     await page.addInitScript({ content: "window.__name = (f) => f;" }); // tsx names inner functions with a helper the page lacks
     await page.addInitScript(trackGpuBytes);
+    const cpu = new Map<string, CpuSample>();
+    await page.exposeFunction("__cpuMark", (name: string) => void cpu.set(name, sampleChromiumCpu()));
     await page.goto(`${session.baseUrl}/?${new URLSearchParams({ engine: c.engine, hud: "0", frame: "600", stylize: "0" })}`);
     await page.waitForFunction(() => !!(window as any).demo, null, { timeout: 120_000 });
     const m = await page.evaluate(
-        async ({ c, seconds, temporalOff }) => {
+        async ({ c, seconds, temporalOff, rounds }) => {
             const { scene, engine, api } = (window as any).demo;
             const w = window as any;
             const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,23 +125,15 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
             const before = { heap: heap(), gpu: w.__gpuBytes, frames: await frameTimes(2000) };
             const temporal = temporalOff ? { reproject: false, history: 0 } : undefined;
             const st = await scene.enableStylization(c.model, { executionProvider: c.ep, targetHeight: c.height, temporal });
-            while (st.stats.framesStylized < 2) {
-                await sleep(50);
-            }
-            const arrivals: number[] = [];
-            const inference: number[] = [];
-            const readback: number[] = [];
-            const observer = st.onFrameStylizedObservable.add(() => {
-                arrivals.push(performance.now());
-                inference.push(st.stats.lastStages.inference);
-                readback.push(st.stats.lastStages.readback);
-            });
-            const framesOn = await frameTimes(seconds * 1000);
-            st.onFrameStylizedObservable.remove(observer);
-            const during = { heap: heap(), gpu: w.__gpuBytes };
+            /** Waits for `count` more results. */
+            const results = async (count: number) => {
+                const target = st.stats.framesStylized + count;
+                while (st.stats.framesStylized < target) {
+                    await sleep(20);
+                }
+            };
+            await results(2);
             const { inferenceWidth: width, inferenceHeight: height, executionProvider: provider, zeroCopy, precision } = st.stats;
-            st.frozen = true; // the composite still draws the last result every frame; nothing is captured
-            await st.readOutputTensor(); // no inference in flight
             // The pure run: the plugin's own onnxruntime build and env, the same I/O as the plugin's path.
             const ort = c.ep === "wasm" ? await api.loadOrtWasm() : await api.loadOrtWebGpu();
             // The model the plugin runs: its fp16 twin where the WebGPU EP's device has shader-f16.
@@ -162,31 +161,83 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
                 };
             }
             await run();
-            const timed = async () => {
+            /** Pure runs for about `ms` (at least 2), their times. */
+            const timed = async (ms: number) => {
                 const times: number[] = [];
-                const until = performance.now() + seconds * 300;
-                while (times.length < 3 || (performance.now() < until && times.length < 15)) {
+                const until = performance.now() + ms;
+                while (times.length < 2 || (performance.now() < until && times.length < 8)) {
                     const started = performance.now();
                     await run();
                     times.push(performance.now() - started);
                 }
                 return times;
             };
-            const pureFrozen = await timed(); // what drawing the composite alone costs the network here
-            st.enabled = false;
-            const pureTimes = await timed();
+            // Rounds of: the plugin stylizing, the pure run with the plugin frozen, the pure run with it off; so the
+            // machine's drift over the case hits the three alike.
+            const [periods, inference, readback, framesOn, pureTimes, pureFrozen] = [[], [], [], [], [], []] as number[][];
+            let [liveFrames, pureFrames] = [0, 0];
+            let during: { heap: number; gpu: number } | undefined;
+            for (let round = 0; round < rounds; round++) {
+                Object.assign(st, { enabled: true, frozen: false });
+                await results(2);
+                let last = 0;
+                const observer = st.onFrameStylizedObservable.add(() => {
+                    const now = performance.now();
+                    if (last) {
+                        periods.push(now - last);
+                    }
+                    last = now;
+                    inference.push(st.stats.lastStages.inference);
+                    readback.push(st.stats.lastStages.readback);
+                });
+                await w.__cpuMark(`live${round}`);
+                const liveFrom = engine.frameId;
+                framesOn.push(...(await frameTimes((seconds * 1000) / rounds)));
+                liveFrames += engine.frameId - liveFrom;
+                await w.__cpuMark(`liveEnd${round}`);
+                st.onFrameStylizedObservable.remove(observer);
+                during ??= { heap: heap(), gpu: w.__gpuBytes };
+                st.frozen = true; // the composite still draws the last result every frame; nothing is captured
+                await st.readOutputTensor(); // no inference in flight
+                pureFrozen.push(...(await timed((seconds * 150) / rounds))); // what drawing the composite alone costs the network
+                st.enabled = false;
+                await w.__cpuMark(`pure${round}`);
+                const pureFrom = engine.frameId;
+                pureTimes.push(...(await timed((seconds * 300) / rounds)));
+                pureFrames += engine.frameId - pureFrom;
+                await w.__cpuMark(`pureEnd${round}`);
+            }
             await pure.release();
             buffers.forEach((b) => b.destroy());
             scene.disableStylization();
-            return { width, height, provider, zeroCopy, precision, arrivals, inference, readback, pureTimes, pureFrozen, before, during, framesOn };
+            return {
+                width,
+                height,
+                provider,
+                zeroCopy,
+                precision,
+                periods,
+                inference,
+                readback,
+                pureTimes,
+                pureFrozen,
+                before,
+                during: during!,
+                framesOn,
+                liveFrames,
+                pureFrames,
+            };
         },
-        { c, seconds: Seconds, temporalOff: TemporalOff }
+        { c, seconds: Seconds, temporalOff: TemporalOff, rounds: Rounds }
     );
     await page.close();
     const pureMs = median(m.pureTimes);
     const inferenceMs = median(m.inference);
-    const periodMs = median(m.arrivals.slice(1).map((t: number, i: number) => t - m.arrivals[i]));
+    const periodMs = median(m.periods);
     const nodeMs = c.ep === "wasm" ? await nodeMedianRun(path.join(root, c.model), m.width, m.height) : NaN;
+    const windows = (name: string) => Array.from({ length: Rounds }, (_, round) => [cpu.get(`${name}${round}`)!, cpu.get(`${name}End${round}`)!] as const);
+    const pureCpu = cpuBetween(windows("pure"));
+    const liveCpu = cpuBetween(windows("live"));
     return {
         model: path.basename(c.model),
         engine: c.engine,
@@ -208,11 +259,32 @@ async function benchCase(session: BrowserSession, c: Case): Promise<Record<strin
         gpuMB: (m.during.gpu - m.before.gpu) / 1e6,
         nodeMs,
         wasmOverNode: pureMs / nodeMs,
+        pureCpu,
+        pureFps: m.pureFrames / pureCpu.seconds,
+        liveCpu,
+        liveFps: m.liveFrames / liveCpu.seconds,
     };
 }
 
-function row(r: Record<string, number | string>): string {
-    const f = (v: number | string, digits = 1) => (typeof v === "string" ? v : Number.isFinite(v) ? v.toFixed(digits) : "–");
+type CaseResult = Awaited<ReturnType<typeof benchCase>>;
+
+function f(v: number | string, digits = 1): string {
+    return typeof v === "string" ? v : Number.isFinite(v) ? v.toFixed(digits) : "–";
+}
+
+/** A window's CPU: cores used by the inference workers, the GPU process and the page's main thread; frames per second. */
+function shares(cpu: CpuShares, fps: number): string {
+    return `${f(cpu.workers, 2)} / ${f(cpu.gpu, 2)} / ${f(cpu.main, 2)} | ${f(fps)}`;
+}
+
+function cpuRow(r: CaseResult): string {
+    return (
+        `| ${r.model} | ${r.engine} | ${r.provider} | ${r.size} | ${shares(r.pureCpu, r.pureFps)} | ${shares(r.liveCpu, r.liveFps)} | ` +
+        `${f(r.pureMs)} → ${f(r.inferenceMs)} |`
+    );
+}
+
+function row(r: CaseResult): string {
     return (
         `| ${r.model} | ${r.engine} | ${r.provider} | ${r.precision} | ${r.size} | ${f(r.pureMs)} | ${f(r.pureFrozenMs)} | ${f(r.inferenceMs)} (${f(r.inferenceRatio, 2)}x) | ` +
         `${f(r.periodMs)} (${f(r.periodRatio, 2)}x) | ${f(r.readbackMs)} | ${r.results} | ${f(r.frameMsOff, 2)} → ${f(r.frameMsOn, 2)} | ` +
@@ -231,7 +303,7 @@ async function main(): Promise<void> {
         "",
         `${new Date().toISOString()} · demo level, path frame 600 held, 320x240 canvas · ${Seconds} s per case · Chromium 2 cores, SwiftShader (WebGL2 and WebGPU on the CPU), wasm 2 threads cross-origin isolated · temporal filter ${TemporalOff ? "off" : "on (the default: reprojection)"}.`,
         "Goals (issue Throughput): plugin inference / pure run ≤ 1.05, period / pure run ≤ 1.10. Compare ratios within one run: this machine is noisy.",
-        "Pure run: stylization off (ratios are to it); then with the plugin frozen, so the composite still draws the stylized image every frame but nothing is captured or read back (on SwiftShader that drawing runs on the same two cores as wasm).",
+        `Pure run: stylization off (ratios are to it); then with the plugin frozen, so the composite still draws the stylized image every frame but nothing is captured or read back (on SwiftShader that drawing runs on the same two cores as wasm). Each case alternates ${Rounds} rounds of the plugin stylizing, the frozen pure runs and the pure runs, so drift over the case hits them alike.`,
         "Main thread: median ms per rendered frame, stylization off → on. Heap and GPU: what stylization holds (JS heap after a GC; WebGPU buffers and textures on any device, so onnxruntime's WebGPU EP allocations count; WebGL allocations are not counted).",
         "",
         "| model | engine | provider | precision | inference size | pure run ms | pure run ms, composite drawn | plugin inference ms (ratio) | period ms (ratio) | readback ms | results | main thread ms/frame | heap MB | WebGPU MB | onnxruntime-node ms (wasm/node) |",
@@ -244,6 +316,15 @@ async function main(): Promise<void> {
                 results.filter((r) => String(r.provider).startsWith("webgpu")).map((r) => `- ${r.engine} + ${r.provider}: ${r.precision}, ${r.precisionReason}`)
             ),
         ],
+        "",
+        "## Where the CPU goes",
+        "",
+        "Cores used (from /proc, 1.00 = one core busy throughout) by the inference workers (onnxruntime's wasm proxy and threads), the GPU process (SwiftShader: every draw, the scene's and the plugin's, runs on the CPU here) and the page's main thread, with the render loop's frames per second: during the pure runs (stylization off) and while the plugin stylizes. " +
+            "On SwiftShader whatever the plugin draws is CPU time taken from the workers: where the GPU process uses more cores with the plugin on, the workers get fewer and the same network takes longer.",
+        "",
+        "| model | engine | provider | inference size | pure: workers / GPU / main cores | fps | plugin: workers / GPU / main cores | fps | inference ms, pure → plugin |",
+        "|---|---|---|---|---|---|---|---|---|",
+        ...results.map(cpuRow),
         "",
     ]);
 }
