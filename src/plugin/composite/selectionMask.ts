@@ -81,9 +81,6 @@ export class SelectionMask {
     }
 
     /** While true (stylization off), no pass runs and the scene's passes are dropped; the settings apply again after. */
-    public get paused(): boolean {
-        return this._paused;
-    }
     public set paused(value: boolean) {
         this._paused = value;
         this._guard(() => this._update());

@@ -84,9 +84,6 @@ export class TemporalFilter {
     }
 
     /** While true (stylization off), nothing runs or is held, whatever the settings; they apply again after. */
-    public get paused(): boolean {
-        return this._paused;
-    }
     public set paused(value: boolean) {
         this._paused = value;
         this._update();
