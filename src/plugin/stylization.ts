@@ -30,7 +30,6 @@ import type { ResolvedStylizationOptions, SetModelOptions } from "./options.js";
 import { CompositeControls } from "./composite/compositeControls.js";
 import type { ShownResult } from "./temporal/temporalFilter.js";
 import { InferenceSizing } from "./capture/inferenceSize.js";
-import { GuideMapSource } from "./capture/guideMaps.js";
 
 export class Stylization extends CompositeControls {
     /** Raised after each stylized frame is ready. */
@@ -59,7 +58,6 @@ export class Stylization extends CompositeControls {
     private _modelToRestore: ModelDescription | undefined;
     private readonly _observers: Array<Pick<Observer<never>, "remove"> | null>;
     private readonly _inspector = new InspectorSlot();
-    private readonly _guideMaps: GuideMapSource;
     private readonly _feed: CompositeFeed;
 
     /** @internal use `scene.enableStylization`. */
@@ -80,8 +78,6 @@ export class Stylization extends CompositeControls {
         this._providers = new ProviderChoice(options.executionProvider);
         this._enabled = options.enabled;
         this._preprocess = new LivePreprocess(options.preprocess);
-        this._guideMaps = new GuideMapSource(scene, this.camera);
-        this._pausePasses();
         this._pipeline = this._createPipeline();
         exposeToBabylonInspector(this, this._postProcess);
         this._feed = new CompositeFeed(
@@ -288,18 +284,7 @@ export class Stylization extends CompositeControls {
         if (!this._enabled) {
             this._pipeline.clearResult(); // re-enabling must not flash a stale frame
         }
-        this._pausePasses();
-    }
-
-    /**
-     * Off, the scene passes (the geometry pass the temporal filter, the selection mask and guides share, and the
-     * excluded meshes' depth) stop rendering: a stylization that is off costs the frame only the composite's copy.
-     */
-    private _pausePasses(): void {
-        const paused = !this._enabled;
-        this._temporal.paused = paused;
-        this._selection.paused = paused;
-        this._guideMaps.paused = paused;
+        this._pauseScenePasses(!this._enabled);
     }
 
     /** Freeze-frame: when true, no new frame is stylized and the last stylized image stays on screen. */
@@ -397,7 +382,6 @@ export class Stylization extends CompositeControls {
         this._observers.forEach((observer) => observer?.remove());
         this._download?.abort();
         this._inspector.dispose();
-        this._guideMaps.dispose();
         this._disposeComposite(this.camera);
         const session = this._session;
         this._session = undefined;

@@ -21,6 +21,7 @@ import {
     type TemporalOptions,
 } from "../options.js";
 import { TemporalFilter, type ShownResult } from "../temporal/temporalFilter.js";
+import { GuideMapSource } from "../capture/guideMaps.js";
 import { ForegroundLayers } from "./foregroundLayers.js";
 import { ChainPlacement } from "./chainPlacement.js";
 import { SelectionMask } from "./selectionMask.js";
@@ -32,6 +33,8 @@ export abstract class CompositeControls {
     protected readonly _selection: SelectionMask;
     private readonly _layers: ForegroundLayers;
     protected readonly _placement: ChainPlacement;
+    /** The maps a guided model's guides are captured from (the geometry pass the temporal filter and mask share). */
+    protected readonly _guideMaps: GuideMapSource;
 
     /**
      * @param shown the result the composite would show now, if any
@@ -52,6 +55,18 @@ export abstract class CompositeControls {
         this._selection = new SelectionMask(scene, camera, options.exclude, options.depthRange, (error) => onPassError("selection mask", error));
         this._layers = new ForegroundLayers(scene, camera, options.stylizeLayers);
         this._placement = new ChainPlacement(scene, camera, this._postProcess, options.placement, onMappingChange);
+        this._guideMaps = new GuideMapSource(scene, camera);
+        this._pauseScenePasses(!options.enabled);
+    }
+
+    /**
+     * Paused (stylization off), the scene passes (the geometry pass the temporal filter, the selection mask and guides
+     * share, and the excluded meshes' depth) stop rendering: what is off costs the frame only the composite's copy.
+     */
+    protected _pauseScenePasses(paused: boolean): void {
+        this._temporal.paused = paused;
+        this._selection.paused = paused;
+        this._guideMaps.paused = paused;
     }
 
     /** Where the stylization sits among the camera's post processes (see `StylizationOptions.placement`). */
@@ -143,6 +158,7 @@ export abstract class CompositeControls {
         this._postProcess.dispose(camera);
         this._temporal.dispose();
         this._selection.dispose();
+        this._guideMaps.dispose();
         this._layers.dispose();
     }
 }
