@@ -69,7 +69,7 @@ export class GeometryPass {
         if (index >= 0) {
             targets.splice(index, 0, this.target);
         }
-        this._readySince = -1;
+        this.unsettle();
     }
 
     /** The render target to add to the camera's custom render targets. */
@@ -108,6 +108,11 @@ export class GeometryPass {
             this._readySince = frame;
         }
         return this._readySince >= 0 && frame > this._readySince;
+    }
+
+    /** Not settled again until a frame after every mesh's shader is ready (see {@link settled}). */
+    public unsettle(): void {
+        this._readySince = -1;
     }
 
     /** Resizes to the engine's render size when the canvas changed: false then (this frame's render is stale). */
@@ -150,6 +155,7 @@ export function acquireGeometryPass(scene: Scene, camera: Camera, normals = fals
     }
     if (entry.users++ === 0) {
         camera.customRenderTargets.push(entry.pass.target);
+        entry.pass.unsettle(); // idle, it checked no mesh: those made or changed meanwhile may still be compiling
     }
     if (normals && entry.normalUsers++ === 0) {
         entry.pass.normals = true;
